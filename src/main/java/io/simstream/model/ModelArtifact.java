@@ -1,0 +1,304 @@
+package io.simstream.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The self-contained model: everything needed to score a pair, and what is known about how it
+ * was made. It travels as one Kafka record, so it reads from and writes to a byte[].
+ *
+ * <p>Layout: magic "SIMSTRM" + format byte, int header length, UTF-8 JSON header (metadata and
+ * shapes), the float arrays little-endian (normalizer mean, scale, each encoder layer W then b,
+ * the head layer if any), then a 32-byte SHA-256 of everything before it. The trailer makes a
+ * truncated or corrupted artifact fail loudly instead of scoring garbage.
+ */
+public final class ModelArtifact {
+    public static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = {'S', 'I', 'M', 'S', 'T', 'R', 'M', (byte) FORMAT_VERSION};
+    private static final int SHA_LEN = 32;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final long version;
+    private final Instant createdAt;
+    private final Head head;
+    private final float threshold;
+    private final float margin;
+    private final Normalizer normalizer;
+    private final List<DenseLayer> encoder;
+    private final DenseLayer headLayer;
+    private final JsonNode trainingMetrics;
+
+    private ModelArtifact(Builder b) {
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.version = b.version;
+        this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+        this.head = Objects.requireNonNull(b.head, "head");
+        this.threshold = b.threshold;
+        this.margin = b.margin;
+        this.normalizer = Objects.requireNonNull(b.normalizer, "normalizer");
+        this.encoder = List.copyOf(b.encoder);
+        this.headLayer = b.headLayer;
+        this.trainingMetrics = b.trainingMetrics == null ? JSON.createObjectNode() : b.trainingMetrics;
+        validateShapes();
+    }
+
+    private void validateShapes() {
+        if (encoder.isEmpty()) {
+            throw new IllegalArgumentException("encoder has no layers");
+        }
+        int in = normalizer.dim();
+        for (int i = 0; i < encoder.size(); i++) {
+            DenseLayer l = encoder.get(i);
+            if (l.in() != in) {
+                throw new IllegalArgumentException("encoder layer " + i + " expects " + l.in() + " inputs, gets " + in);
+            }
+            in = l.out();
+        }
+        if (head == Head.BCE) {
+            if (headLayer == null || headLayer.in() != in || headLayer.out() != 1) {
+                throw new IllegalArgumentException("bce head needs a Dense(" + in + " -> 1) layer");
+            }
+        } else if (headLayer != null) {
+            throw new IllegalArgumentException("contrastive head has no head layer");
+        }
+        if (!Float.isFinite(threshold)) {
+            throw new IllegalArgumentException("threshold is not finite");
+        }
+    }
+
+    public String name() { return name; }
+    public long version() { return version; }
+    public Instant createdAt() { return createdAt; }
+    public Head head() { return head; }
+    public float threshold() { return threshold; }
+    public float margin() { return margin; }
+    public Normalizer normalizer() { return normalizer; }
+    public List<DenseLayer> encoder() { return encoder; }
+    /** The BCE head's Dense(embedding -> 1) layer; null for the contrastive head. */
+    public DenseLayer headLayer() { return headLayer; }
+    public JsonNode trainingMetrics() { return trainingMetrics; }
+    public int inputDim() { return normalizer.dim(); }
+    public int embeddingDim() { return encoder.get(encoder.size() - 1).out(); }
+
+    public int parameterCount() {
+        int n = 0;
+        for (DenseLayer l : encoder) {
+            n += l.weights().length + l.bias().length;
+        }
+        return headLayer == null ? n : n + headLayer.weights().length + 1;
+    }
+
+    public Builder toBuilder() {
+        return new Builder().name(name).version(version).createdAt(createdAt).head(head)
+                .threshold(threshold).margin(margin).normalizer(normalizer).encoder(encoder)
+                .headLayer(headLayer).trainingMetrics(trainingMetrics);
+    }
+
+    public ModelArtifact withVersion(long newVersion) {
+        return toBuilder().version(newVersion).build();
+    }
+
+    public ModelArtifact withName(String newName) {
+        return toBuilder().name(newName).build();
+    }
+
+    // ---- serialization ----
+
+    public byte[] toBytes() {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("format", FORMAT_VERSION);
+        header.put("name", name);
+        header.put("version", version);
+        header.put("createdAt", createdAt.toString());
+        header.put("head", head.id());
+        header.put("inputDim", inputDim());
+        header.put("threshold", threshold);
+        header.put("margin", margin);
+        ArrayNode layers = header.putArray("encoder");
+        for (DenseLayer l : encoder) {
+            layers.addObject().put("in", l.in()).put("out", l.out()).put("activation", "relu");
+        }
+        if (headLayer != null) {
+            header.putObject("headLayer").put("in", headLayer.in()).put("out", headLayer.out());
+        }
+        header.set("trainingMetrics", trainingMetrics);
+        byte[] headerBytes;
+        try {
+            headerBytes = JSON.writeValueAsBytes(header);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode header", e);
+        }
+        int floats = 2 * inputDim() + parameterCount();
+        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + headerBytes.length + 4 * floats + SHA_LEN)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).putInt(headerBytes.length).put(headerBytes);
+        putFloats(buf, normalizer.mean());
+        putFloats(buf, normalizer.scale());
+        for (DenseLayer l : encoder) {
+            putFloats(buf, l.weights());
+            putFloats(buf, l.bias());
+        }
+        if (headLayer != null) {
+            putFloats(buf, headLayer.weights());
+            putFloats(buf, headLayer.bias());
+        }
+        byte[] out = buf.array();
+        byte[] digest = sha256(out, 0, out.length - SHA_LEN);
+        System.arraycopy(digest, 0, out, out.length - SHA_LEN, SHA_LEN);
+        return out;
+    }
+
+    public static ModelArtifact fromBytes(byte[] bytes) throws InvalidModelException {
+        if (bytes == null || bytes.length < MAGIC.length + 4 + SHA_LEN) {
+            throw new InvalidModelException("artifact too short (" + (bytes == null ? 0 : bytes.length) + " bytes)");
+        }
+        if (!Arrays.equals(bytes, 0, MAGIC.length - 1, MAGIC, 0, MAGIC.length - 1)) {
+            throw new InvalidModelException("not a simstream model (bad magic)");
+        }
+        if (bytes[MAGIC.length - 1] != FORMAT_VERSION) {
+            throw new InvalidModelException("unsupported artifact format " + bytes[MAGIC.length - 1]
+                    + " (this build reads " + FORMAT_VERSION + ")");
+        }
+        byte[] expected = sha256(bytes, 0, bytes.length - SHA_LEN);
+        if (!Arrays.equals(expected, 0, SHA_LEN, bytes, bytes.length - SHA_LEN, bytes.length)) {
+            throw new InvalidModelException("artifact checksum mismatch (corrupted or truncated)");
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(bytes, 0, bytes.length - SHA_LEN).order(ByteOrder.LITTLE_ENDIAN);
+            buf.position(MAGIC.length);
+            int headerLen = buf.getInt();
+            if (headerLen <= 0 || headerLen > buf.remaining()) {
+                throw new InvalidModelException("bad header length " + headerLen);
+            }
+            byte[] headerBytes = new byte[headerLen];
+            buf.get(headerBytes);
+            JsonNode h = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
+            int dim = h.get("inputDim").asInt();
+            Builder b = new Builder()
+                    .name(h.get("name").asText())
+                    .version(h.get("version").asLong())
+                    .createdAt(Instant.parse(h.get("createdAt").asText()))
+                    .head(Head.parse(h.get("head").asText()))
+                    .threshold((float) h.get("threshold").asDouble())
+                    .margin((float) h.get("margin").asDouble())
+                    .trainingMetrics(h.get("trainingMetrics"));
+            b.normalizer(new Normalizer(getFloats(buf, dim), getFloats(buf, dim)));
+            List<DenseLayer> layers = new ArrayList<>();
+            for (JsonNode l : h.get("encoder")) {
+                layers.add(readLayer(buf, l));
+            }
+            b.encoder(layers);
+            JsonNode hl = h.get("headLayer");
+            if (hl != null && !hl.isNull()) {
+                b.headLayer(readLayer(buf, hl));
+            }
+            if (buf.hasRemaining()) {
+                throw new InvalidModelException(buf.remaining() + " unexpected trailing bytes");
+            }
+            return b.build();
+        } catch (InvalidModelException e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            throw new InvalidModelException("malformed artifact: " + e, e);
+        }
+    }
+
+    public static ModelArtifact read(Path path) throws IOException, InvalidModelException {
+        return fromBytes(Files.readAllBytes(path));
+    }
+
+    public void write(Path path) throws IOException {
+        Files.write(path, toBytes());
+    }
+
+    /** Hex SHA-256 of the serialized artifact: what the model record carries and the service checks. */
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256(bytes, 0, bytes.length));
+    }
+
+    private static DenseLayer readLayer(ByteBuffer buf, JsonNode shape) {
+        int in = shape.get("in").asInt();
+        int out = shape.get("out").asInt();
+        if (in <= 0 || out <= 0 || (long) in * out * 4 > buf.remaining()) {
+            throw new IllegalArgumentException("layer " + in + "x" + out + " does not fit the artifact");
+        }
+        return new DenseLayer(in, out, getFloats(buf, in * out), getFloats(buf, out));
+    }
+
+    private static void putFloats(ByteBuffer buf, float[] values) {
+        buf.asFloatBuffer().put(values);
+        buf.position(buf.position() + 4 * values.length);
+    }
+
+    private static float[] getFloats(ByteBuffer buf, int n) {
+        float[] out = new float[n];
+        buf.asFloatBuffer().get(out);
+        buf.position(buf.position() + 4 * n);
+        return out;
+    }
+
+    private static byte[] sha256(byte[] bytes, int from, int to) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes, from, to - from);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "model " + name + " v" + version + " (" + head.id() + ", dim " + inputDim() + ", threshold "
+                + threshold + ")";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String name = "default";
+        private long version = 1;
+        private Instant createdAt = Instant.now();
+        private Head head = Head.CONTRASTIVE;
+        private float threshold = 0.5f;
+        private float margin = 1f;
+        private Normalizer normalizer;
+        private List<DenseLayer> encoder = List.of();
+        private DenseLayer headLayer;
+        private JsonNode trainingMetrics;
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder version(long v) { version = v; return this; }
+        public Builder createdAt(Instant v) { createdAt = v; return this; }
+        public Builder head(Head v) { head = v; return this; }
+        public Builder threshold(float v) { threshold = v; return this; }
+        public Builder margin(float v) { margin = v; return this; }
+        public Builder normalizer(Normalizer v) { normalizer = v; return this; }
+        public Builder encoder(List<DenseLayer> v) { encoder = v; return this; }
+        public Builder headLayer(DenseLayer v) { headLayer = v; return this; }
+        public Builder trainingMetrics(JsonNode v) { trainingMetrics = v; return this; }
+
+        public ModelArtifact build() {
+            return new ModelArtifact(this);
+        }
+    }
+}
