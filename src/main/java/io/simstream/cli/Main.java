@@ -1,2 +1,35 @@
 package io.simstream.cli;
-public class Main { public static void main(String[] a) { System.out.println("simstream"); } }
+
+import io.simstream.UserInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of simstream.jar: one subcommand per capability. CLI classes only parse and delegate. */
+@Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
+        description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main {
+    /** Exit code for bad user input (file, flag, config). */
+    public static final int EXIT_USER_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            Throwable root = ex;
+            if (root instanceof UserInputException) {
+                cmd.getErr().println("error: " + root.getMessage());
+                return EXIT_USER_ERROR;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+}
