@@ -1,0 +1,29 @@
+package io.simstream.retraining;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PromotionGateTest {
+    private final PromotionGate gate = new PromotionGate(GateMetric.AUC, 0.01);
+
+    @Test
+    void passesABetterOrSlightlyWorseChallenger() {
+        assertTrue(gate.judge(0.90, 0.95).publish());
+        assertTrue(gate.judge(0.90, 0.895).publish(), "within tolerance");
+    }
+
+    @Test
+    void rejectsAChallengerWorseThanTheTolerance() {
+        PromotionGate.Verdict v = gate.judge(0.90, 0.85);
+        assertFalse(v.publish());
+        assertTrue(v.reason().contains("0.8500") && v.reason().contains("0.9000"), v.reason());
+    }
+
+    @Test
+    void withoutAChampionAnyDefinedChallengerPasses() {
+        assertTrue(gate.judge(null, 0.6).publish());
+        assertFalse(gate.judge(null, Double.NaN).publish(), "an undefined metric never passes");
+    }
+}
