@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of simstream.jar: one subcommand per capability. CLI classes only parse and delegate. */
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, PublishCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;
@@ -22,6 +22,7 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().get("serve").getCommandSpec().usageMessage().width(160).footer(ServeCommand.settingsHelp());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable root = ex;
             if (root instanceof UserInputException) {

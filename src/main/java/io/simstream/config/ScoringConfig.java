@@ -84,12 +84,18 @@ public final class ScoringConfig {
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
             GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
 
+    /** Keys under this prefix configure the registry client (auth, TLS, timeouts), prefix removed. */
+    public static final String REGISTRY_PREFIX = "registry.";
+
     private final Map<String, String> values;
     private final Map<String, String> kafkaOverrides;
+    private final Map<String, String> registrySettings;
 
-    private ScoringConfig(Map<String, String> values, Map<String, String> kafkaOverrides) {
+    private ScoringConfig(Map<String, String> values, Map<String, String> kafkaOverrides,
+                          Map<String, String> registrySettings) {
         this.values = values;
         this.kafkaOverrides = kafkaOverrides;
+        this.registrySettings = registrySettings;
     }
 
     /**
@@ -146,8 +152,15 @@ public final class ScoringConfig {
             values.put(f.name(), v.trim());
         }
         Map<String, String> kafka = new TreeMap<>();
-        raw.forEach((k, v) -> kafka.put(k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k, v));
-        return new ScoringConfig(values, kafka);
+        Map<String, String> registry = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith(REGISTRY_PREFIX)) {
+                registry.put(k.substring(REGISTRY_PREFIX.length()), v);
+            } else {
+                kafka.put(k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k, v);
+            }
+        });
+        return new ScoringConfig(values, kafka, registry);
     }
 
     /** SIMSTREAM_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol; declared fields map back exactly. */
@@ -209,6 +222,16 @@ public final class ScoringConfig {
         return kafkaOverrides;
     }
 
+    /**
+     * Settings for the registry client: schema.registry.url plus every registry.* key with the
+     * prefix removed (e.g. registry.basic.auth.user.info).
+     */
+    public Map<String, String> registryClientSettings() {
+        Map<String, String> m = new TreeMap<>(registrySettings);
+        m.put("schema.registry.url", get(REGISTRY_URL));
+        return m;
+    }
+
     /** Config for plain Kafka clients (admin, producers, consumers): bootstrap plus the pass-through. */
     public Map<String, Object> clientConfig() {
         Map<String, Object> m = new LinkedHashMap<>(kafkaOverrides);
@@ -220,13 +243,13 @@ public final class ScoringConfig {
     public static String describe() {
         StringBuilder sb = new StringBuilder();
         for (ConfigField f : FIELDS) {
-            sb.append(String.format("  %-26s %-7s %s%n", f.name(), f.type().name().toLowerCase(Locale.ROOT),
-                    f.required() ? "(required)" : "default: " + f.defaultValue()));
-            sb.append(String.format("  %-34s %s%n", "", f.description()));
-            sb.append(String.format("  %-34s env %s%n", "", f.envName()));
+            sb.append(String.format("  %s (%s, %s, env %s)%n", f.name(), f.type().name().toLowerCase(Locale.ROOT),
+                    f.required() ? "required" : "default " + f.defaultValue(), f.envName()));
+            sb.append(String.format("      %s%n", f.description()));
         }
-        sb.append(String.format("  %-26s Any other key, or a key prefixed with 'kafka.', goes to Kafka Streams%n", "kafka.*"));
-        sb.append(String.format("  %-26s and clients as is (prefix removed): security.protocol, sasl.*, ssl.*.%n", ""));
+        sb.append(String.format("  kafka.* and any other key%n      Passed to Kafka Streams and clients, prefix removed"
+                + " (security.protocol, sasl.*, ssl.*, tuning).%n"));
+        sb.append(String.format("  registry.*%n      Registry client settings, prefix removed (e.g. basic.auth.user.info).%n"));
         return sb.toString();
     }
 }
