@@ -1,0 +1,64 @@
+package io.simstream.cli;
+
+import io.simstream.registry.ConfluentRegistryClient;
+import io.simstream.registry.RegistryClientConfig;
+import io.simstream.scoring.ModelFiles;
+import io.simstream.scoring.ModelPublisher;
+import io.simstream.topics.TopicNames;
+import io.simstream.topics.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `publish`: puts a model artifact on the models topic for every scoring instance to pick up. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = "Publish a model artifact to the compacted models topic.")
+public final class PublishCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "The model.simstream file, or the directory holding it.")
+    Path model;
+
+    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--registry-url", required = true, description = "Schema registry URL.")
+    String registryUrl;
+
+    @Option(names = "--name", defaultValue = "default", description = "Model name, the record key (default: ${DEFAULT-VALUE}).")
+    String name;
+
+    @Option(names = "--version", description = "Version to publish; default: one more than the newest on the topic.")
+    Long version;
+
+    @Option(names = "--topic", defaultValue = "models", description = "Models topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
+    Map<String, String> metadata = new LinkedHashMap<>();
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client setting, e.g. security.protocol=SSL.")
+    Map<String, String> kafka = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        var artifact = ModelFiles.read(model);
+        Map<String, Object> client = new LinkedHashMap<>(kafka);
+        client.put("bootstrap.servers", bootstrap);
+        var registry = new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
+        var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
+                TopicNames.DEFAULT.deadLetters());
+        try (ModelPublisher publisher = new ModelPublisher(client, new Topics(names, registry, 1).models(),
+                Clock.systemUTC())) {
+            var published = publisher.publish(artifact, name,
+                    version == null ? OptionalLong.empty() : OptionalLong.of(version), metadata);
+            System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),
+                    published.version(), published.sha256(), topic, published.partition(), published.offset());
+        }
+        return 0;
+    }
+}

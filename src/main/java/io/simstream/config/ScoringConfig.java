@@ -1,0 +1,255 @@
+package io.simstream.config;
+
+import io.simstream.UserInputException;
+import io.simstream.topics.TopicNames;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The scoring service's settings, each declared once in {@link #FIELDS}. Sources, later winning:
+ * defaults, a properties file, environment variables, flags. Keys starting with "kafka." go to
+ * the Kafka clients and Streams with the prefix removed (security settings, tuning), and so do
+ * keys no field declares.
+ */
+public final class ScoringConfig {
+    /** Exactly-once (the default) or at-least-once delivery of decisions. */
+    public enum Guarantee {
+        EXACTLY_ONCE_V2("exactly_once_v2"), AT_LEAST_ONCE("at_least_once");
+
+        private final String streamsValue;
+
+        Guarantee(String streamsValue) {
+            this.streamsValue = streamsValue;
+        }
+
+        public String streamsValue() {
+            return streamsValue;
+        }
+
+        static Guarantee parse(String v) {
+            return valueOf(v.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigField BOOTSTRAP = ConfigField.string("bootstrap.servers", null,
+            "Kafka bootstrap servers, host:port[,host:port].");
+    public static final ConfigField REGISTRY_URL = ConfigField.string("registry.url", null,
+            "Schema registry base URL (Confluent-compatible API).");
+    public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-scoring",
+            "Kafka Streams application id: instances sharing it share the work.");
+    public static final ConfigField MODEL_NAME = ConfigField.string("model.name", "default",
+            "Key on the models topic of the model this service serves.");
+    public static final ConfigField INPUT_DIM = ConfigField.integer("model.input.dim", 0, 0, 1 << 20,
+            "Input dimension a model must have to be accepted; 0 accepts the dimension the model declares.");
+    public static final ConfigField TOPIC_PAIRS = ConfigField.string("topic.pairs", TopicNames.DEFAULT.pairs(),
+            "Input topic of VectorPair records.");
+    public static final ConfigField TOPIC_DECISIONS = ConfigField.string("topic.decisions",
+            TopicNames.DEFAULT.decisions(), "Output topic of PairDecision records.");
+    public static final ConfigField TOPIC_MODELS = ConfigField.string("topic.models", TopicNames.DEFAULT.models(),
+            "Compacted topic of ModelRecord records, keyed by model name.");
+    public static final ConfigField TOPIC_DLQ = ConfigField.string("topic.dlq", TopicNames.DEFAULT.deadLetters(),
+            "Dead-letter topic of DeadLetter records.");
+    public static final ConfigField PAIR_PARTITIONS = ConfigField.integer("topic.pairs.partitions", 4, 1, 10_000,
+            "Partitions of the pairs and decisions topics when the service creates them.");
+    public static final ConfigField CREATE_TOPICS = ConfigField.bool("topics.create", true,
+            "Create missing topics at startup.");
+    public static final ConfigField GUARANTEE = ConfigField.oneOf("processing.guarantee", "exactly_once_v2",
+            List.of("exactly_once_v2", "at_least_once"), "Kafka Streams processing guarantee.");
+    public static final ConfigField THREADS = ConfigField.integer("num.stream.threads", 1, 1, 64,
+            "Stream threads in this instance.");
+    public static final ConfigField COMMIT_INTERVAL = ConfigField.longValue("commit.interval.ms", 100, 1,
+            3_600_000, "How often Streams commits; with exactly-once, the floor of end-to-end latency.");
+    public static final ConfigField STATE_DIR = ConfigField.string("state.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "simstream-streams").toString(),
+            "Directory of local state (the model store and waiting pairs); one per instance.");
+    public static final ConfigField DRAIN_INTERVAL = ConfigField.longValue("waiting.drain.interval.ms", 200, 10,
+            60_000, "How often pairs that arrived before any model are re-checked.");
+    public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9464, -1, 65_535,
+            "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
+    public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
+            600_000, "How long a shutdown waits for Streams to close.");
+
+    public static final List<ConfigField> FIELDS = List.of(BOOTSTRAP, REGISTRY_URL, APPLICATION_ID, MODEL_NAME,
+            INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
+            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
+
+    /** Keys under this prefix configure the registry client (auth, TLS, timeouts), prefix removed. */
+    public static final String REGISTRY_PREFIX = "registry.";
+
+    private final Map<String, String> values;
+    private final Map<String, String> kafkaOverrides;
+    private final Map<String, String> registrySettings;
+
+    private ScoringConfig(Map<String, String> values, Map<String, String> kafkaOverrides,
+                          Map<String, String> registrySettings) {
+        this.values = values;
+        this.kafkaOverrides = kafkaOverrides;
+        this.registrySettings = registrySettings;
+    }
+
+    /**
+     * Resolves and validates all settings. file may be null; env is usually System.getenv();
+     * flags are name=value pairs given on the command line.
+     */
+    public static ScoringConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        if (file != null) {
+            readFile(file).forEach((k, v) -> {
+                raw.put(k, v);
+                origin.put(k, file.toString());
+            });
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith(ConfigField.ENV_PREFIX)) {
+                String key = keyForEnv(k);
+                raw.put(key, v);
+                origin.put(key, "environment variable " + k);
+            }
+        });
+        flags.forEach((k, v) -> {
+            raw.put(k, v);
+            origin.put(k, "flag " + k);
+        });
+        return of(raw, origin);
+    }
+
+    /** From one map of settings (tests, embedded use). */
+    public static ScoringConfig of(Map<String, String> settings) {
+        Map<String, String> origin = new LinkedHashMap<>();
+        settings.keySet().forEach(k -> origin.put(k, "setting " + k));
+        return of(new LinkedHashMap<>(settings), origin);
+    }
+
+    private static ScoringConfig of(Map<String, String> raw, Map<String, String> origin) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (ConfigField f : FIELDS) {
+            String v = raw.remove(f.name());
+            if (v == null) {
+                if (f.required()) {
+                    throw new UserInputException("missing setting '" + f.name() + "' (" + f.description()
+                            + "): give it in the properties file, as " + f.envName() + " or as a flag");
+                }
+                v = f.defaultValue();
+            } else {
+                String problem = f.check(v);
+                if (problem != null) {
+                    throw new UserInputException("setting '" + f.name() + "' = '" + v + "' from "
+                            + origin.get(f.name()) + " " + problem);
+                }
+            }
+            values.put(f.name(), v.trim());
+        }
+        Map<String, String> kafka = new TreeMap<>();
+        Map<String, String> registry = new TreeMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith(REGISTRY_PREFIX)) {
+                registry.put(k.substring(REGISTRY_PREFIX.length()), v);
+            } else {
+                kafka.put(k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k, v);
+            }
+        });
+        return new ScoringConfig(values, kafka, registry);
+    }
+
+    /** SIMSTREAM_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol; declared fields map back exactly. */
+    static String keyForEnv(String envName) {
+        for (ConfigField f : FIELDS) {
+            if (f.envName().equals(envName)) {
+                return f.name();
+            }
+        }
+        return envName.substring(ConfigField.ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+
+    public String get(ConfigField f) {
+        return values.get(f.name());
+    }
+
+    public int getInt(ConfigField f) {
+        return Integer.parseInt(get(f));
+    }
+
+    public long getLong(ConfigField f) {
+        return Long.parseLong(get(f));
+    }
+
+    public boolean getBoolean(ConfigField f) {
+        return Boolean.parseBoolean(get(f));
+    }
+
+    public Guarantee guarantee() {
+        return Guarantee.parse(get(GUARANTEE));
+    }
+
+    public TopicNames topicNames() {
+        return new TopicNames(get(TOPIC_PAIRS), get(TOPIC_DECISIONS), get(TOPIC_MODELS), get(TOPIC_DLQ));
+    }
+
+    public Duration drainInterval() {
+        return Duration.ofMillis(getLong(DRAIN_INTERVAL));
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT));
+    }
+
+    /** Settings passed through to Kafka clients and Streams (security, tuning), prefix removed. */
+    public Map<String, String> kafkaOverrides() {
+        return kafkaOverrides;
+    }
+
+    /**
+     * Settings for the registry client: schema.registry.url plus every registry.* key with the
+     * prefix removed (e.g. registry.basic.auth.user.info).
+     */
+    public Map<String, String> registryClientSettings() {
+        Map<String, String> m = new TreeMap<>(registrySettings);
+        m.put("schema.registry.url", get(REGISTRY_URL));
+        return m;
+    }
+
+    /** Config for plain Kafka clients (admin, producers, consumers): bootstrap plus the pass-through. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> m = new LinkedHashMap<>(kafkaOverrides);
+        m.put("bootstrap.servers", get(BOOTSTRAP));
+        return m;
+    }
+
+    /** The --help text: every field with type, default and env name. */
+    public static String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigField f : FIELDS) {
+            sb.append(String.format("  %s (%s, %s, env %s)%n", f.name(), f.type().name().toLowerCase(Locale.ROOT),
+                    f.required() ? "required" : "default " + f.defaultValue(), f.envName()));
+            sb.append(String.format("      %s%n", f.description()));
+        }
+        sb.append(String.format("  kafka.* and any other key%n      Passed to Kafka Streams and clients, prefix removed"
+                + " (security.protocol, sasl.*, ssl.*, tuning).%n"));
+        sb.append(String.format("  registry.*%n      Registry client settings, prefix removed (e.g. basic.auth.user.info).%n"));
+        return sb.toString();
+    }
+}

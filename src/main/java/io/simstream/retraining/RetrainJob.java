@@ -1,0 +1,78 @@
+package io.simstream.retraining;
+
+import io.simstream.avro.LabeledPair;
+import io.simstream.avro.ModelEvent;
+import io.simstream.data.PairDataset;
+import io.simstream.model.ModelArtifact;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One retraining round: split the window (newest part = holdout), train a challenger on the rest,
+ * score champion and challenger on the same holdout, and publish the challenger only if the gate
+ * lets it through. Every round ends in exactly one model event, whatever happened.
+ */
+public final class RetrainJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
+
+    private final String modelName;
+    private final ChallengerTrainer trainer;
+    private final PromotionGate gate;
+    private final double holdoutFraction;
+    private final ToLongFunction<ModelArtifact> publisher;
+    private final Clock clock;
+
+    /**
+     * @param publisher publishes an artifact to the models topic and returns the version it got
+     */
+    public RetrainJob(String modelName, ChallengerTrainer trainer, PromotionGate gate, double holdoutFraction,
+                      ToLongFunction<ModelArtifact> publisher, Clock clock) {
+        this.modelName = modelName;
+        this.trainer = trainer;
+        this.gate = gate;
+        this.holdoutFraction = holdoutFraction;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public ModelEvent run(List<LabeledPair> window, ModelArtifact champion) {
+        Instant start = clock.instant();
+        ModelEvent.Builder event = ModelEvent.newBuilder()
+                .setModelName(modelName)
+                .setMetric(gate.metric().id())
+                .setWindowSize(window.size())
+                .setChampionVersion(champion == null ? null : champion.version());
+        try {
+            TrainingWindow.Split split = TrainingWindow.split(window, holdoutFraction);
+            PairDataset training = LabeledPairs.toDataset(split.training(), "window[training]");
+            PairDataset holdout = LabeledPairs.toDataset(split.holdout(), "window[holdout]");
+            event.setHoldoutSize(holdout.size());
+            ModelArtifact challenger = trainer.train(training, champion).withName(modelName);
+            double challengerValue = HoldoutEvaluator.evaluate(challenger, holdout, gate.metric());
+            Double championValue = champion == null || champion.inputDim() != holdout.dim() ? null
+                    : HoldoutEvaluator.evaluate(champion, holdout, gate.metric());
+            event.setChallengerMetric(challengerValue).setChampionMetric(championValue);
+            PromotionGate.Verdict verdict = gate.judge(championValue, challengerValue);
+            if (verdict.publish()) {
+                long version = publisher.applyAsLong(challenger);
+                event.setEventType("PUBLISHED").setChallengerVersion(version).setReason(verdict.reason());
+            } else {
+                event.setEventType("REJECTED").setReason(verdict.reason());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Retraining of {} failed", modelName, e);
+            event.setEventType("TRAINING_FAILED").setReason(String.valueOf(e.getMessage()));
+        }
+        Instant end = clock.instant();
+        ModelEvent result = event.setDurationMs(end.toEpochMilli() - start.toEpochMilli()).setAt(end).build();
+        LOG.info("Retraining {}: {} (window {}, holdout {}, champion v{} {}={}, challenger {}={}, {} ms): {}",
+                modelName, result.getEventType(), result.getWindowSize(), result.getHoldoutSize(),
+                result.getChampionVersion(), result.getMetric(), result.getChampionMetric(), result.getMetric(),
+                result.getChallengerMetric(), result.getDurationMs(), result.getReason());
+        return result;
+    }
+}

@@ -1,0 +1,13 @@
+package io.simstream.scoring;
+
+/** Why a pair went to the dead-letter topic: the DeadLetter's errorType and the metric tag. */
+public enum DeadLetterReason {
+    /** The bytes are not a VectorPair in the registry's wire format. */
+    DESERIALIZATION,
+    /** The record has no value, or a side is missing or empty. */
+    MISSING_SIDE,
+    /** A side's length differs from the model's input dimension. */
+    DIMENSION_MISMATCH,
+    /** A side holds NaN or an infinity. */
+    NON_FINITE
+}

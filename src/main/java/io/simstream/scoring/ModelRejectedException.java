@@ -1,0 +1,18 @@
+package io.simstream.scoring;
+
+/** A model record the service refuses to load; the previous model keeps serving. */
+public final class ModelRejectedException extends Exception {
+    /** Why a model record was refused (the metric tag and the log line say which). */
+    public enum Reason { SHA_MISMATCH, CORRUPT_ARTIFACT, DIMENSION_MISMATCH, HEAD_MISMATCH, BAD_RECORD }
+
+    private final Reason reason;
+
+    public ModelRejectedException(Reason reason, String message) {
+        super(reason + ": " + message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,13 @@
+package io.simstream.scoring;
+
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.PairScorer;
+import io.simstream.model.ScalarPairScorer;
+
+/** Builds the kernel for a verified artifact; the benchmark swaps in a pass-through here. */
+@FunctionalInterface
+public interface PairScorerFactory {
+    PairScorerFactory SCALAR = ScalarPairScorer::new;
+
+    PairScorer create(ModelArtifact artifact);
+}

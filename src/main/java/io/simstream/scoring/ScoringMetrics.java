@@ -1,0 +1,103 @@
+package io.simstream.scoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The service's own meters; Kafka Streams' metrics are bound next to them by the service. */
+public final class ScoringMetrics {
+    private final MeterRegistry registry;
+    private final Counter decisions;
+    private final Counter swaps;
+    private final Counter staleModels;
+    private final Timer scoring;
+    private final AtomicLong lastSwapEpochMs = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
+
+    public ScoringMetrics(MeterRegistry registry, LiveModel live) {
+        this.registry = registry;
+        this.decisions = Counter.builder("simstream.decisions").description("Pairs scored").register(registry);
+        this.swaps = Counter.builder("simstream.model.swaps").description("Models swapped in").register(registry);
+        this.staleModels = Counter.builder("simstream.model.ignored")
+                .description("Model records ignored because their version was not newer").register(registry);
+        this.scoring = Timer.builder("simstream.scoring.latency").description("Kernel time per pair")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1000))
+                .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
+        Gauge.builder("simstream.model.version", live, LiveModel::version)
+                .description("Version of the serving model (0 = none yet)").register(registry);
+        Gauge.builder("simstream.model.last.swap.time", lastSwapEpochMs, AtomicLong::get)
+                .description("Epoch seconds of the last swap").baseUnit("seconds").register(registry);
+        Gauge.builder("simstream.pairs.waiting", pending, AtomicLong::get)
+                .description("Pairs buffered until a model is loaded").register(registry);
+        for (DeadLetterReason r : DeadLetterReason.values()) {
+            deadLetterCounter(r);
+        }
+        for (ModelRejectedException.Reason r : ModelRejectedException.Reason.values()) {
+            rejectionCounter(r);
+        }
+    }
+
+    public void decision() {
+        decisions.increment();
+    }
+
+    public void scored(long nanos) {
+        scoring.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void deadLetter(DeadLetterReason reason) {
+        deadLetterCounter(reason).increment();
+    }
+
+    public void modelSwapped(Instant at) {
+        swaps.increment();
+        lastSwapEpochMs.set(at.getEpochSecond());
+    }
+
+    public void modelRejected(ModelRejectedException.Reason reason) {
+        rejectionCounter(reason).increment();
+    }
+
+    public void staleModelIgnored() {
+        staleModels.increment();
+    }
+
+    public void pendingChanged(long delta) {
+        pending.addAndGet(delta);
+    }
+
+    public double decisionCount() {
+        return decisions.count();
+    }
+
+    public double deadLetterCount(DeadLetterReason reason) {
+        return deadLetterCounter(reason).count();
+    }
+
+    public double rejectionCount(ModelRejectedException.Reason reason) {
+        return rejectionCounter(reason).count();
+    }
+
+    public double swapCount() {
+        return swaps.count();
+    }
+
+    public double staleModelCount() {
+        return staleModels.count();
+    }
+
+    private Counter deadLetterCounter(DeadLetterReason reason) {
+        return Counter.builder("simstream.dead.letters").tag("reason", reason.name())
+                .description("Pairs sent to the dead-letter topic").register(registry);
+    }
+
+    private Counter rejectionCounter(ModelRejectedException.Reason reason) {
+        return Counter.builder("simstream.model.rejections").tag("reason", reason.name())
+                .description("Model records refused").register(registry);
+    }
+}

@@ -1,0 +1,59 @@
+package io.simstream.scoring;
+
+import io.simstream.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The scoring topology: models topic -> global store + live scorer; pairs -> validate and score
+ * -> decisions, or -> dead letters. Pure wiring: the serdes, the live model and the metrics are
+ * handed in, nothing here opens a socket or a file.
+ */
+public final class ScoringTopology {
+    public static final String MODEL_STORE = "models-store";
+    public static final String WAITING_STORE = "waiting-pairs";
+
+    /** What the topology needs to know beyond its topics. */
+    public record Settings(String applicationId, String pairsTopic, Duration drainInterval) {
+    }
+
+    private ScoringTopology() {
+    }
+
+    public static Topology build(Topics topics, Settings settings, LiveModel live, ModelLoader loader,
+                                 ScoringMetrics metrics, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        build(builder, topics, settings, live, loader, metrics, clock);
+        return builder.build();
+    }
+
+    public static void build(StreamsBuilder builder, Topics topics, Settings settings, LiveModel live,
+                             ModelLoader loader, ScoringMetrics metrics, Clock clock) {
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_STORE), Serdes.String(),
+                        topics.models().valueSerde()).withLoggingDisabled(),
+                topics.models().name(),
+                topics.models().consumed(),
+                () -> new ModelStoreProcessor(MODEL_STORE, live, loader, metrics));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
+                Serdes.String(), topics.pairs().valueSerde()));
+
+        KStream<String, ScoringOutcome> outcomes = builder
+                .stream(topics.pairs().name(), topics.pairs().consumed())
+                .process(() -> new PairScoringProcessor(settings, live, metrics,
+                        topics.pairs().valueSerde().serializer(), clock), Named.as("score-pairs"), WAITING_STORE);
+        outcomes.filter((k, v) -> v.isDecision(), Named.as("decisions-only"))
+                .mapValues(ScoringOutcome::decision, Named.as("to-decision"))
+                .to(topics.decisions().name(), topics.decisions().produced());
+        outcomes.filter((k, v) -> !v.isDecision(), Named.as("dead-letters-only"))
+                .mapValues(ScoringOutcome::deadLetter, Named.as("to-dead-letter"))
+                .to(topics.deadLetters().name(), topics.deadLetters().produced());
+    }
+}

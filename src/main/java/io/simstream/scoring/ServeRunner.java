@@ -1,0 +1,40 @@
+package io.simstream.scoring;
+
+import io.simstream.config.ScoringConfig;
+import io.simstream.registry.ConfluentRegistryClient;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the service in the foreground until SIGTERM/SIGINT, then closes Streams within the timeout. */
+public final class ServeRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeRunner.class);
+
+    private ServeRunner() {
+    }
+
+    /** Returns the process exit code: 0 after a requested shutdown, 1 if Streams failed. */
+    public static int run(ScoringConfig config, PairScorerFactory scorers) throws InterruptedException {
+        ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
+        ScoringService service = ScoringService.start(config, registry, scorers);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("shutdown requested: closing Kafka Streams (timeout {})", config.shutdownTimeout());
+            service.close();
+            stopped.countDown();
+        }, "simstream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        service.streams().setStateListener((now, before) -> {
+            if (now == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+                LOG.error("Kafka Streams failed; stopping");
+                stopped.countDown();
+            }
+        });
+        stopped.await();
+        if (service.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
+            service.close();
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package io.simstream.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the service's topics when they are missing; existing topics are left as they are. */
+public final class TopicAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    /** Returns the names it created. The replication factor is the broker default (-1). */
+    public static List<String> createMissing(Map<String, Object> adminConfig, List<TopicSpec<?, ?>> topics) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            return createMissing(admin, topics);
+        }
+    }
+
+    public static List<String> createMissing(Admin admin, List<TopicSpec<?, ?>> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec<?, ?> t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(t.newTopic((short) -1));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            if (!created.isEmpty()) {
+                LOG.info("created topics {}", created);
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.simstream.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.simstream.avro.DeadLetter;
+import io.simstream.avro.ModelRecord;
+import io.simstream.avro.PairDecision;
+import io.simstream.avro.VectorPair;
+import io.simstream.model.Head;
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.ScalarPairScorer;
+import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.topics.TopicNames;
+import io.simstream.topics.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoringTopologyTest {
+    private static final int DIM = 12;
+    private static final String APP = "scoring-test";
+
+    @TempDir
+    Path stateDir;
+
+    private final Random rnd = new Random(7);
+    private Topics topics;
+    private LiveModel live;
+    private ScoringMetrics metrics;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ModelRecord> models;
+    private TestInputTopic<String, VectorPair> pairs;
+    private TestInputTopic<byte[], byte[]> rawPairs;
+    private TestOutputTopic<String, PairDecision> decisions;
+    private TestOutputTopic<String, DeadLetter> deadLetters;
+
+    @BeforeEach
+    void start() {
+        startWith(0);
+    }
+
+    private void startWith(int expectedDim) {
+        topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
+        live = new LiveModel("default");
+        metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
+        ModelLoader loader = new ModelLoader(PairScorerFactory.SCALAR, expectedDim, Clock.systemUTC());
+        var settings = new ScoringTopology.Settings(APP, topics.pairs().name(), Duration.ofMillis(100));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
+                topics.deadLetters().valueSerde().serializer(), metrics, APP));
+        driver = new TopologyTestDriver(ScoringTopology.build(topics, settings, live, loader, metrics, Clock.systemUTC()), props);
+        models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
+                topics.models().valueSerde().serializer());
+        pairs = driver.createInputTopic(topics.pairs().name(), Serdes.String().serializer(),
+                topics.pairs().valueSerde().serializer());
+        rawPairs = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
+                topics.decisions().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.String().deserializer(),
+                topics.deadLetters().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void publish(ModelArtifact artifact, long version) {
+        models.pipeInput("default", ModelRecords.of(artifact, "default", version, Map.of(), Instant.now()));
+    }
+
+    private static float expectedScore(ModelArtifact artifact, VectorPair p) {
+        return new ScalarPairScorer(artifact).score(TestModels.array(p.getLeft()), TestModels.array(p.getRight()));
+    }
+
+    @Test
+    void scoresEachPairWithTheLiveModelKeyedLikeTheInput() {
+        ModelArtifact m = TestModels.random(DIM, 1, Head.BCE, 0.5f);
+        publish(m, 1);
+        VectorPair p = TestModels.pair("p-1", rnd, DIM);
+        pairs.pipeInput("key-1", p);
+
+        KeyValue<String, PairDecision> out = decisions.readKeyValue();
+        assertEquals("key-1", out.key);
+        PairDecision d = out.value;
+        assertEquals("p-1", d.getPairId());
+        assertEquals(expectedScore(m, p), d.getScore(), 1e-6f);
+        assertEquals(d.getScore() > 0.5f, d.getSame(), "BCE head: same when score > threshold");
+        assertEquals(1L, d.getModelVersion());
+        assertEquals("default", d.getModelName());
+        assertEquals("bce", d.getHead());
+        assertEquals(p.getEventTime(), d.getEventTime());
+        assertTrue(deadLetters.isEmpty());
+        assertEquals(1.0, metrics.decisionCount());
+    }
+
+    @Test
+    void aNewerModelIsSwappedInForTheFollowingPairs() {
+        ModelArtifact v1 = TestModels.random(DIM, 1);
+        ModelArtifact v2 = TestModels.random(DIM, 2);
+        publish(v1, 1);
+        VectorPair p = TestModels.pair("p", rnd, DIM);
+        pairs.pipeInput("a", p);
+        publish(v2, 2);
+        pairs.pipeInput("b", p);
+
+        List<PairDecision> out = decisions.readValuesToList();
+        assertEquals(List.of(1L, 2L), out.stream().map(PairDecision::getModelVersion).toList());
+        assertEquals(expectedScore(v1, p), out.get(0).getScore(), 1e-6f);
+        assertEquals(expectedScore(v2, p), out.get(1).getScore(), 1e-6f);
+        assertNotEquals(out.get(0).getScore(), out.get(1).getScore(), "the two models must score differently");
+        assertEquals(2.0, metrics.swapCount());
+        assertEquals(2L, live.version());
+    }
+
+    @Test
+    void equalOrLowerVersionsAreIgnored() {
+        ModelArtifact v2 = TestModels.random(DIM, 2);
+        publish(v2, 2);
+        publish(TestModels.random(DIM, 3), 2);
+        publish(TestModels.random(DIM, 4), 1);
+        VectorPair p = TestModels.pair("p", rnd, DIM);
+        pairs.pipeInput("a", p);
+
+        PairDecision d = decisions.readValue();
+        assertEquals(2L, d.getModelVersion());
+        assertEquals(expectedScore(v2, p), d.getScore(), 1e-6f, "the first v2 keeps serving");
+        assertEquals(2.0, metrics.staleModelCount());
+        assertEquals(1.0, metrics.swapCount());
+    }
+
+    @Test
+    void pairsWaitForTheFirstModelAndAreScoredInArrivalOrderWhenTheNextPairArrives() {
+        for (int i = 0; i < 3; i++) {
+            pairs.pipeInput("k" + i, TestModels.pair("p" + i, rnd, DIM));
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertTrue(decisions.isEmpty(), "nothing can be scored without a model");
+        assertTrue(deadLetters.isEmpty(), "waiting pairs are not dead letters");
+
+        publish(TestModels.random(DIM, 1), 1);
+        pairs.pipeInput("k3", TestModels.pair("p3", rnd, DIM));
+
+        List<KeyValue<String, PairDecision>> out = decisions.readKeyValuesToList();
+        assertEquals(List.of("k0", "k1", "k2", "k3"), out.stream().map(kv -> kv.key).toList());
+        assertEquals(List.of("p0", "p1", "p2", "p3"), out.stream().map(kv -> kv.value.getPairId()).toList());
+        assertTrue(out.stream().allMatch(kv -> kv.value.getModelVersion() == 1L));
+    }
+
+    @Test
+    void waitingPairsAreDrainedByThePunctuatorWithoutNewTraffic() {
+        pairs.pipeInput("k0", TestModels.pair("p0", rnd, DIM));
+        pairs.pipeInput("k1", TestModels.pair("p1", rnd, DIM));
+        publish(TestModels.random(DIM, 1), 1);
+        assertTrue(decisions.isEmpty());
+
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+
+        assertEquals(List.of("p0", "p1"), decisions.readValuesToList().stream().map(PairDecision::getPairId).toList());
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertTrue(decisions.isEmpty(), "a drained pair is scored once");
+    }
+
+    @Test
+    void invalidPairsGoToTheDeadLetterTopicWithTheirReason() {
+        publish(TestModels.random(DIM, 1), 1);
+        List<Float> good = TestModels.vector(rnd, DIM);
+        List<Float> nan = new ArrayList<>(good);
+        nan.set(3, Float.NaN);
+        List<Float> inf = new ArrayList<>(good);
+        inf.set(5, Float.NEGATIVE_INFINITY);
+        Instant t = Instant.ofEpochMilli(1000);
+        pairs.pipeInput("missing", new VectorPair("m", List.of(), good, t, null));
+        pairs.pipeInput("short", new VectorPair("s", good, good.subList(0, DIM - 1), t, null));
+        pairs.pipeInput("nan", new VectorPair("n", nan, good, t, null));
+        pairs.pipeInput("inf", new VectorPair("i", good, inf, t, null));
+        pairs.pipeInput("tombstone", (VectorPair) null);
+        pairs.pipeInput("ok", new VectorPair("ok", good, good, t, null));
+
+        List<KeyValue<String, DeadLetter>> dead = deadLetters.readKeyValuesToList();
+        assertEquals(List.of("missing", "short", "nan", "inf", "tombstone"), dead.stream().map(kv -> kv.key).toList());
+        assertEquals(List.of("MISSING_SIDE", "DIMENSION_MISMATCH", "NON_FINITE", "NON_FINITE", "MISSING_SIDE"),
+                dead.stream().map(kv -> kv.value.getErrorType()).toList());
+        DeadLetter shortOne = dead.get(1).value;
+        assertTrue(shortOne.getReason().contains("11 values") && shortOne.getReason().contains("12"),
+                "reason should say what was seen and expected: " + shortOne.getReason());
+        assertEquals(topics.pairs().name(), shortOne.getSourceTopic());
+        assertEquals(1L, shortOne.getSourceOffset());
+        assertEquals(APP, shortOne.getApplication());
+        VectorPair original = topics.pairs().valueSerde().deserializer().deserialize("x", bytes(shortOne.getOriginalValue()));
+        assertEquals("s", original.getId(), "the dead letter carries the original pair");
+        assertTrue(dead.get(2).value.getReason().contains("NaN"), dead.get(2).value.getReason());
+        assertEquals(List.of("ok"), decisions.readValuesToList().stream().map(PairDecision::getPairId).toList());
+        assertEquals(2.0, metrics.deadLetterCount(DeadLetterReason.NON_FINITE));
+    }
+
+    @Test
+    void undeserializableBytesAreDeadLetteredAndProcessingContinues() {
+        publish(TestModels.random(DIM, 1), 1);
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        rawPairs.pipeInput("bad".getBytes(StandardCharsets.UTF_8), garbage);
+        pairs.pipeInput("good", TestModels.pair("g", rnd, DIM));
+
+        KeyValue<String, DeadLetter> dead = deadLetters.readKeyValue();
+        assertEquals("bad", dead.key);
+        assertEquals("DESERIALIZATION", dead.value.getErrorType());
+        assertArrayEquals(garbage, bytes(dead.value.getOriginalValue()));
+        assertEquals(0L, dead.value.getSourceOffset());
+        assertTrue(dead.value.getReason().contains("UNKNOWN_MAGIC_BYTE"), dead.value.getReason());
+        assertEquals("g", decisions.readValue().getPairId());
+        assertEquals(1.0, metrics.deadLetterCount(DeadLetterReason.DESERIALIZATION));
+    }
+
+    @Test
+    void badModelRecordsAreRejectedAndThePreviousModelKeepsServing() {
+        ModelArtifact v1 = TestModels.random(DIM, 1);
+        publish(v1, 1);
+
+        ModelRecord badSha = ModelRecords.of(TestModels.random(DIM, 2), "default", 2, Map.of(), Instant.now());
+        badSha.setSha256("00" + badSha.getSha256().substring(2));
+        models.pipeInput("default", badSha);
+
+        ModelRecord corrupt = ModelRecords.of(TestModels.random(DIM, 3), "default", 3, Map.of(), Instant.now());
+        byte[] flipped = bytes(corrupt.getArtifact());
+        flipped[flipped.length / 2] ^= 0x5A;
+        corrupt.setArtifact(ByteBuffer.wrap(flipped));
+        corrupt.setSha256(ModelArtifact.sha256Hex(flipped));
+        models.pipeInput("default", corrupt);
+
+        ModelRecord wrongDim = ModelRecords.of(TestModels.random(DIM + 1, 4), "default", 4, Map.of(), Instant.now());
+        wrongDim.setInputDim(DIM);
+        models.pipeInput("default", wrongDim);
+
+        ModelRecord wrongHead = ModelRecords.of(TestModels.random(DIM, 5), "default", 5, Map.of(), Instant.now());
+        wrongHead.setHead("bce");
+        models.pipeInput("default", wrongHead);
+
+        VectorPair p = TestModels.pair("p", rnd, DIM);
+        pairs.pipeInput("a", p);
+        PairDecision d = decisions.readValue();
+        assertEquals(1L, d.getModelVersion());
+        assertEquals(expectedScore(v1, p), d.getScore(), 1e-6f);
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.SHA_MISMATCH));
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.CORRUPT_ARTIFACT));
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.DIMENSION_MISMATCH));
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.HEAD_MISMATCH));
+
+        publish(TestModels.random(DIM, 6), 6);
+        pairs.pipeInput("b", p);
+        assertEquals(6L, decisions.readValue().getModelVersion(), "a good record after bad ones is still accepted");
+    }
+
+    @Test
+    void aModelOfTheWrongDimensionForTheServiceIsRejected() {
+        driver.close();
+        startWith(DIM);
+        publish(TestModels.random(DIM + 4, 1), 1);
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.DIMENSION_MISMATCH));
+        assertTrue(!live.isLoaded(), "no model should be live");
+        publish(TestModels.random(DIM, 2), 2);
+        assertEquals(2L, live.version());
+    }
+
+    @Test
+    void modelsOfOtherNamesAreStoredButNotServed() {
+        publish(TestModels.random(DIM, 1), 1);
+        models.pipeInput("other", ModelRecords.of(TestModels.random(DIM, 9), "other", 5, Map.of(), Instant.now()));
+        assertEquals(1L, live.version());
+        var store = driver.<String, ModelRecord>getKeyValueStore(ScoringTopology.MODEL_STORE);
+        assertEquals(5L, store.get("other").getVersion());
+        assertEquals(1L, store.get("default").getVersion());
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        return ModelLoader.toArray(b);
+    }
+}
