@@ -1,7 +1,9 @@
 package io.simstream.retraining;
 
 import io.simstream.avro.LabeledPair;
+import io.simstream.avro.VectorPair;
 import io.simstream.data.PairDataset;
+import io.simstream.scoring.PairValidator;
 import java.util.List;
 
 /** Turns labeled-pair events into a data set for training and evaluation. */
@@ -9,30 +11,10 @@ public final class LabeledPairs {
     private LabeledPairs() {
     }
 
-    /** Why this record cannot be trained on, or null when it can (dims must equal {@code dim}). */
-    public static String invalidReason(LabeledPair p, int dim) {
-        if (p.getLeft() == null || p.getRight() == null || p.getLeft().isEmpty() || p.getRight().isEmpty()) {
-            return "MISSING_SIDE: left or right vector is empty";
-        }
-        if (p.getLeft().size() != p.getRight().size()) {
-            return "DIMENSION_MISMATCH: left has " + p.getLeft().size() + " values, right " + p.getRight().size();
-        }
-        if (dim > 0 && p.getLeft().size() != dim) {
-            return "DIMENSION_MISMATCH: pair has dimension " + p.getLeft().size() + ", the model expects " + dim;
-        }
-        if (!allFinite(p.getLeft()) || !allFinite(p.getRight())) {
-            return "NON_FINITE: a vector holds NaN or Infinity";
-        }
-        return null;
-    }
-
-    private static boolean allFinite(List<Float> values) {
-        for (Float v : values) {
-            if (v == null || !Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
+    /** Checks a labeled pair exactly as the scoring service checks a pair; null when it can be used. */
+    public static PairValidator.Violation check(LabeledPair p, int inputDim) {
+        return PairValidator.check(VectorPair.newBuilder().setId(p.getId()).setLeft(p.getLeft())
+                .setRight(p.getRight()).setEventTime(p.getLabeledAt()).build(), inputDim);
     }
 
     public static PairDataset toDataset(List<LabeledPair> pairs, String source) {

@@ -28,6 +28,15 @@ public final class TrainingWindow {
         pairs.addLast(pair);
     }
 
+    public synchronized void clear() {
+        pairs.clear();
+    }
+
+    /** The dimension of the pairs held, or {@code ifEmpty} while the window is empty. */
+    public synchronized int dimension(int ifEmpty) {
+        return pairs.isEmpty() ? ifEmpty : pairs.peekFirst().getLeft().size();
+    }
+
     public synchronized int size() {
         return pairs.size();
     }

@@ -1,0 +1,310 @@
+package io.simstream.retraining;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.simstream.avro.DeadLetter;
+import io.simstream.avro.LabeledPair;
+import io.simstream.avro.ModelEvent;
+import io.simstream.metrics.MetricsServer;
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.PairScorers;
+import io.simstream.scoring.DeadLetterReason;
+import io.simstream.scoring.DeadLetters;
+import io.simstream.scoring.LoadedModel;
+import io.simstream.scoring.ModelLoader;
+import io.simstream.scoring.ModelPublisher;
+import io.simstream.scoring.PairValidator;
+import io.simstream.topics.RetrainTopics;
+import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retraining app: labeled pairs flow into a bounded window; every K labels or T minutes a
+ * challenger is trained off the consuming thread, gated against the champion on the window's
+ * newest part, and published only if it is not worse. One instance per model name is active
+ * ({@link LeadershipLock}); the others stand by. A second topology joins decisions with labels
+ * to measure the live model's accuracy.
+ */
+public final class RetrainService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainService.class);
+    private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(2);
+
+    private final RetrainSettings settings;
+    private final Map<String, Object> clientConfig;
+    private final Topics topics;
+    private final RetrainTopics retrainTopics;
+    private final ChallengerTrainer trainer;
+    private final Consumer<ModelEvent> eventListener;
+    private final Clock clock;
+    private final TrainingWindow window;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RetrainMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final ExecutorService training = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "retrainer-training");
+        t.setDaemon(true);
+        return t;
+    });
+    private final KafkaProducer<String, byte[]> producer;
+    private final ModelPublisher publisher;
+    private final KafkaStreams onlineQuality;
+    private final KafkaStreamsMetrics onlineQualityMetrics;
+    private final Thread loop;
+    private volatile boolean running = true;
+    private volatile boolean active;
+    private volatile boolean windowReady;
+    private volatile Throwable failure;
+    private MetricsServer metricsServer;
+
+    /**
+     * @param eventListener sees every model event this instance emits (status lines, tests)
+     */
+    public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
+                          RetrainTopics retrainTopics, ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
+                          Clock clock) {
+        this.settings = settings;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.topics = topics;
+        this.retrainTopics = retrainTopics;
+        this.trainer = trainer;
+        this.eventListener = eventListener;
+        this.clock = clock;
+        this.window = new TrainingWindow(settings.windowSize());
+        this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
+        this.deadLetters = new DeadLetters(settings.applicationId(), clock);
+        List<io.simstream.topics.TopicSpec<?, ?>> all = new ArrayList<>(topics.all());
+        all.addAll(retrainTopics.all());
+        TopicAdmin.createMissing(clientConfig, all);
+        Map<String, Object> p = new HashMap<>(clientConfig);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p, new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        this.publisher = new ModelPublisher(clientConfig, topics.models(), clock);
+        this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
+        this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
+        onlineQualityMetrics.bindTo(meters);
+        this.loop = new Thread(this::consume, "retrainer-consumer");
+    }
+
+    private org.apache.kafka.streams.Topology onlineQualityTopology() {
+        StreamsBuilder builder = new StreamsBuilder();
+        OnlineQualityTopology.build(builder, new OnlineQualityTopology.Topics(
+                        topics.decisions().name(), topics.decisions().valueSerde(),
+                        retrainTopics.labeledPairs().name(), retrainTopics.labeledPairs().valueSerde(),
+                        retrainTopics.modelEvents().name(), retrainTopics.modelEvents().valueSerde()),
+                settings.labelDelay(), metrics::onlineAccuracy);
+        return builder.build();
+    }
+
+    private Properties onlineQualityProperties() {
+        Properties p = new Properties();
+        p.putAll(clientConfig);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId() + "-online-quality");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
+        p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    /** Starts consuming, the online-quality topology and (port >= 0) the metrics endpoint. */
+    public RetrainService start(int metricsPort) {
+        onlineQuality.start();
+        loop.start();
+        if (metricsPort >= 0) {
+            metricsServer = MetricsServer.start(metricsPort, meters, this::isAlive, this::notReadyReason);
+            LOG.info("retrainer metrics on http://localhost:{}/metrics", metricsServer.port());
+        }
+        return this;
+    }
+
+    private void consume() {
+        try (LeadershipLock lock = new LeadershipLock(clientConfig, retrainTopics.retrainerLock().name(),
+                settings.applicationId() + "-" + settings.modelName(), settings.sessionTimeout());
+             LabelFeed feed = new LabelFeed(clientConfig, retrainTopics.labeledPairs().name());
+             ChampionTracker champions = new ChampionTracker(clientConfig, topics.models(), settings.modelName(),
+                     new ModelLoader(PairScorers::fastest, 0, clock))) {
+            RetrainTrigger trigger = null;
+            Future<?> inFlight = null;
+            while (running) {
+                boolean nowActive = lock.poll(Duration.ofMillis(50));
+                LoadedModel champion = champions.poll(Duration.ZERO);
+                if (champion != null) {
+                    metrics.champion(champion.version());
+                }
+                if (!nowActive) {
+                    if (active) {
+                        LOG.info("Standing by: dropping the window of {} labels", window.size());
+                        window.clear();
+                    }
+                    active = false;
+                    windowReady = false;
+                    continue;
+                }
+                if (!active) {
+                    active = true;
+                    for (ConsumerRecord<String, byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
+                        accept(r, champion);
+                    }
+                    windowReady = true;
+                    trigger = new RetrainTrigger(settings.everyLabels(), settings.everyInterval(), settings.minLabels(),
+                            clock.instant());
+                    LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
+                }
+                int added = 0;
+                for (ConsumerRecord<String, byte[]> r : feed.poll(Duration.ofMillis(200))) {
+                    added += accept(r, champion) ? 1 : 0;
+                }
+                trigger.onLabels(added);
+                if (inFlight == null || inFlight.isDone()) {
+                    String why = trigger.due(window.size(), clock.instant());
+                    if (why != null) {
+                        trigger.started(clock.instant());
+                        List<LabeledPair> snapshot = window.snapshot();
+                        ModelArtifact championArtifact = champion == null ? null : champion.artifact();
+                        LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
+                        inFlight = training.submit(() -> runRound(snapshot, championArtifact));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                failure = e;
+                LOG.error("Retrainer stopped on an error", e);
+            }
+        } finally {
+            active = false;
+        }
+    }
+
+    /** Adds a decodable, valid labeled pair to the window; anything else becomes a dead letter. */
+    private boolean accept(ConsumerRecord<String, byte[]> r, LoadedModel champion) {
+        LabeledPair pair;
+        try {
+            pair = r.value() == null ? null
+                    : retrainTopics.labeledPairs().valueSerde().deserializer().deserialize(r.topic(), r.value());
+        } catch (RuntimeException e) {
+            deadLetter(r, DeadLetterReason.DESERIALIZATION, e.getMessage());
+            return false;
+        }
+        if (pair == null) {
+            deadLetter(r, DeadLetterReason.MISSING_SIDE, "record has no value");
+            return false;
+        }
+        int dim = champion != null ? champion.inputDim() : window.dimension(pair.getLeft().size());
+        PairValidator.Violation v = LabeledPairs.check(pair, dim);
+        if (v != null) {
+            deadLetter(r, v.reason(), v.message());
+            return false;
+        }
+        window.add(pair);
+        return true;
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, DeadLetterReason reason, String message) {
+        byte[] key = r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        DeadLetter dl = deadLetters.of(key, r.value(), r.topic(), r.partition(), r.offset(), reason, message);
+        String dlq = retrainTopics.labelDeadLetters().name();
+        producer.send(new ProducerRecord<>(dlq, r.key(),
+                retrainTopics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
+        metrics.deadLetter(reason.name());
+        LOG.warn("Labeled pair {}-{}@{} to {}: {} {}", r.topic(), r.partition(), r.offset(), dlq, reason, message);
+    }
+
+    private void runRound(List<LabeledPair> snapshot, ModelArtifact champion) {
+        RetrainJob job = new RetrainJob(settings.modelName(), trainer,
+                new PromotionGate(settings.metric(), settings.tolerance()), settings.holdoutFraction(),
+                this::publishIfStillActive, clock);
+        ModelEvent event = job.run(snapshot, champion);
+        String topic = retrainTopics.modelEvents().name();
+        producer.send(new ProducerRecord<>(topic, settings.modelName(),
+                retrainTopics.modelEvents().valueSerde().serializer().serialize(topic, event)));
+        producer.flush();
+        metrics.round(event);
+        eventListener.accept(event);
+    }
+
+    /** A retrainer that lost the active role while training must not publish over the new one. */
+    private long publishIfStillActive(ModelArtifact challenger) {
+        if (!active) {
+            throw new IllegalStateException("lost the active role during training; not publishing");
+        }
+        Map<String, String> meta = Map.of("source", "retrainer", "application", settings.applicationId(),
+                "trainedOn", challenger.createdAt().toString());
+        return publisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
+    }
+
+    public boolean isActive() {
+        return active;
+    }
+
+    public int windowSize() {
+        return window.size();
+    }
+
+    public RetrainMetrics metrics() {
+        return metrics;
+    }
+
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    public boolean isAlive() {
+        KafkaStreams.State s = onlineQuality.state();
+        return failure == null && loop.isAlive() && s != KafkaStreams.State.ERROR
+                && s != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    /** null when ready: online quality RUNNING and either standing by or active with its window restored. */
+    public String notReadyReason() {
+        if (!isAlive()) {
+            return failure != null ? "failed: " + failure.getMessage() : "not running";
+        }
+        if (onlineQuality.state() != KafkaStreams.State.RUNNING) {
+            return "online-quality streams " + onlineQuality.state();
+        }
+        return active && !windowReady ? "restoring the training window" : null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        training.shutdownNow();
+        onlineQuality.close(Duration.ofSeconds(15));
+        onlineQualityMetrics.close();
+        publisher.close();
+        producer.close(Duration.ofSeconds(5));
+        meters.close();
+    }
+}
