@@ -48,12 +48,27 @@ public final class SiameseTrainer {
     }
 
     public TrainingResult train(ValidationSplit split) {
+        return train(split, null);
+    }
+
+    /**
+     * @param warmStart a model of the same shape to start from (its weights and its input
+     *                  normalization, so the weights keep meaning what they meant), or null to
+     *                  start from fresh random weights and statistics of this training part
+     */
+    public TrainingResult train(ValidationSplit split, ModelArtifact warmStart) {
         long start = System.nanoTime();
         PairDataset train = split.train();
         PairDataset val = split.validation();
-        Normalizer normalizer = Standardizer.fit(train);
+        if (warmStart != null) {
+            checkWarmStartShape(warmStart, train.dim());
+        }
+        Normalizer normalizer = warmStart != null ? warmStart.normalizer() : Standardizer.fit(train);
         Nd4j.getRandom().setSeed(cfg.seed());
         ComputationGraph graph = SiameseNetwork.build(train.dim(), cfg);
+        if (warmStart != null) {
+            SiameseNetwork.importWeights(graph, warmStart.encoder(), warmStart.headLayer());
+        }
 
         INDArray trainL = matrix(train.left(), normalizer);
         INDArray trainR = matrix(train.right(), normalizer);
@@ -112,6 +127,14 @@ public final class SiameseTrainer {
                 .build();
         return new TrainingResult(artifact, history, bestEpoch, stoppedEarly, seconds, train.size(), valReport, valScores,
                 split.sharedVectorShare());
+    }
+
+    private void checkWarmStartShape(ModelArtifact m, int dim) {
+        List<Integer> sizes = m.encoder().stream().map(io.simstream.model.DenseLayer::out).toList();
+        if (m.inputDim() != dim || m.head() != cfg.head() || !sizes.equals(cfg.hiddenSizes())) {
+            throw new IllegalArgumentException("cannot warm-start from " + m + " with layers " + sizes
+                    + ": training wants dim " + dim + ", head " + cfg.head().id() + ", layers " + cfg.hiddenSizes());
+        }
     }
 
     /** One pass over the shuffled training pairs; returns the mean mini-batch loss (with dropout, as Keras reports it). */
