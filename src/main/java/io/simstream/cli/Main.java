@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
         subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class,
-                GenerateCommand.class, PublishCommand.class, ServeCommand.class, BenchCommand.class})
+                GenerateCommand.class, PublishCommand.class, ServeCommand.class, RetrainCommand.class,
+                BenchCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;
@@ -24,6 +25,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.getSubcommands().get("serve").getCommandSpec().usageMessage().width(160).footer(ServeCommand.settingsHelp());
+        cl.getSubcommands().get("retrain").getCommandSpec().usageMessage().width(160).footer(RetrainCommand.settingsHelp());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable root = ex;
             if (root instanceof UserInputException) {

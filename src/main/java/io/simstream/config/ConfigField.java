@@ -14,7 +14,7 @@ public record ConfigField(String name, Type type, String defaultValue, Function<
     public static final String ENV_PREFIX = "SIMSTREAM_";
 
     /** The value types the parser knows; the type name is what --help shows. */
-    public enum Type { STRING, INT, LONG, BOOLEAN, ENUM }
+    public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, ENUM }
 
     public static ConfigField string(String name, String def, String description) {
         return new ConfigField(name, Type.STRING, def, v -> v.isBlank() ? "must not be empty" : null, description);
@@ -26,6 +26,17 @@ public record ConfigField(String name, Type type, String defaultValue, Function<
 
     public static ConfigField longValue(String name, long def, long min, long max, String description) {
         return new ConfigField(name, Type.LONG, String.valueOf(def), v -> range(v, min, max), description);
+    }
+
+    public static ConfigField decimal(String name, double def, double min, double max, String description) {
+        return new ConfigField(name, Type.DOUBLE, String.valueOf(def), v -> {
+            try {
+                double x = Double.parseDouble(v.trim());
+                return x >= min && x <= max ? null : "must be between " + min + " and " + max;
+            } catch (NumberFormatException e) {
+                return "must be a number";
+            }
+        }, description);
     }
 
     public static ConfigField bool(String name, boolean def, String description) {

@@ -1,0 +1,128 @@
+package io.simstream.config;
+
+import io.simstream.model.Head;
+import io.simstream.retraining.GateMetric;
+import io.simstream.retraining.RetrainSettings;
+import io.simstream.topics.RetrainTopics;
+import io.simstream.topics.TopicNames;
+import io.simstream.training.TrainingConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The retrainer's settings, each declared once; shared ones are the scoring service's own fields. */
+public final class RetrainConfig {
+    public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-retrainer",
+            "Group of retrainer instances: one per model name is active, the others stand by.");
+    public static final ConfigField TOPIC_LABELS = ConfigField.string("topic.labeled-pairs",
+            RetrainTopics.Names.DEFAULT.labeledPairs(), "Input topic of LabeledPair records, keyed by pair id.");
+    public static final ConfigField TOPIC_LABELS_DLQ = ConfigField.string("topic.labeled-pairs-dlq",
+            RetrainTopics.Names.DEFAULT.labelDeadLetters(), "Dead-letter topic for labeled pairs that cannot be used.");
+    public static final ConfigField TOPIC_EVENTS = ConfigField.string("topic.model-events",
+            RetrainTopics.Names.DEFAULT.modelEvents(), "Output topic of ModelEvent records (gate decisions, online accuracy).");
+    public static final ConfigField TOPIC_LOCK = ConfigField.string("topic.retrainer-lock",
+            RetrainTopics.Names.DEFAULT.retrainerLock(), "Single-partition topic whose owner is the active retrainer.");
+    public static final ConfigField WINDOW_SIZE = ConfigField.integer("window.size", 5000, 10, 10_000_000,
+            "Labeled pairs kept for training: the newest ones.");
+    public static final ConfigField EVERY_LABELS = ConfigField.integer("retrain.every.labels", 1000, 1, 10_000_000,
+            "Retrain after this many new labels ...");
+    public static final ConfigField EVERY_MS = ConfigField.longValue("retrain.every.ms", 600_000, 1000,
+            7L * 24 * 3_600_000, "... or after this many milliseconds, whichever comes first.");
+    public static final ConfigField MIN_LABELS = ConfigField.integer("retrain.min.labels", 500, 10, 10_000_000,
+            "Never retrain with fewer labels in the window.");
+    public static final ConfigField HOLDOUT = ConfigField.decimal("holdout.fraction", 0.2, 0.05, 0.5,
+            "Newest share of the window never trained on; champion and challenger are compared on it.");
+    public static final ConfigField WARM_START = ConfigField.bool("warm.start", true,
+            "Start the challenger from the champion's weights (false: from scratch).");
+    public static final ConfigField GATE_METRIC = ConfigField.oneOf("gate.metric", "auc",
+            List.of("auc", "accuracy", "f1"), "Metric the promotion gate compares on the holdout.");
+    public static final ConfigField GATE_TOLERANCE = ConfigField.decimal("gate.tolerance", 0.005, 0, 1,
+            "A challenger worse than the champion by more than this is not published.");
+    public static final ConfigField LABEL_DELAY = ConfigField.longValue("online.label.delay.ms", 600_000, 1000,
+            7L * 24 * 3_600_000, "How long after its decision a label still counts for online accuracy.");
+    public static final ConfigField SESSION_TIMEOUT = ConfigField.longValue("lock.session.timeout.ms", 10_000, 6000,
+            300_000, "How soon a standby takes over after the active retrainer dies.");
+    public static final ConfigField LABEL_PARTITIONS = ConfigField.integer("topic.labeled-pairs.partitions", 4, 1,
+            10_000, "Partitions of labeled-pairs when created; must equal the decisions topic's (join).");
+    public static final ConfigField TRAIN_HEAD = ConfigField.oneOf("train.head", "contrastive",
+            List.of("contrastive", "bce"), "Head of challengers (must match the champion for warm start).");
+    public static final ConfigField TRAIN_MAX_EPOCHS = ConfigField.integer("train.max.epochs", 30, 1, 1000,
+            "Epoch cap of a retraining round (early stopping usually ends it sooner).");
+    public static final ConfigField TRAIN_SEED = ConfigField.longValue("train.seed", 42, Long.MIN_VALUE,
+            Long.MAX_VALUE, "Seed of challenger training.");
+    public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9465, -1, 65_535,
+            "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
+
+    public static final List<ConfigField> FIELDS = List.of(ScoringConfig.BOOTSTRAP, ScoringConfig.REGISTRY_URL,
+            APPLICATION_ID, ScoringConfig.MODEL_NAME, ScoringConfig.TOPIC_MODELS, ScoringConfig.TOPIC_DECISIONS,
+            TOPIC_LABELS, TOPIC_LABELS_DLQ, TOPIC_EVENTS, TOPIC_LOCK, LABEL_PARTITIONS, WINDOW_SIZE, EVERY_LABELS,
+            EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, LABEL_DELAY, SESSION_TIMEOUT,
+            TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
+            METRICS_PORT);
+
+    private final DeclaredConfig config;
+
+    private RetrainConfig(DeclaredConfig config) {
+        this.config = config;
+    }
+
+    public static RetrainConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+        return new RetrainConfig(DeclaredConfig.load(FIELDS, file, env, flags));
+    }
+
+    public static RetrainConfig of(Map<String, String> settings) {
+        return new RetrainConfig(DeclaredConfig.of(FIELDS, settings));
+    }
+
+    public DeclaredConfig values() {
+        return config;
+    }
+
+    public RetrainSettings settings() {
+        return new RetrainSettings(config.get(APPLICATION_ID), config.get(ScoringConfig.MODEL_NAME),
+                config.getInt(WINDOW_SIZE), config.getInt(EVERY_LABELS), Duration.ofMillis(config.getLong(EVERY_MS)),
+                config.getInt(MIN_LABELS), config.getDouble(HOLDOUT), config.getBoolean(WARM_START),
+                GateMetric.parse(config.get(GATE_METRIC)), config.getDouble(GATE_TOLERANCE),
+                Duration.ofMillis(config.getLong(LABEL_DELAY)), Duration.ofMillis(config.getLong(SESSION_TIMEOUT)),
+                config.get(ScoringConfig.STATE_DIR), config.getLong(ScoringConfig.COMMIT_INTERVAL));
+    }
+
+    /** Challenger training: the defaults of {@code train}, with this config's head, epoch cap and seed. */
+    public TrainingConfig trainingConfig() {
+        TrainingConfig base = TrainingConfig.defaults().withHead(Head.parse(config.get(TRAIN_HEAD)))
+                .withMaxEpochs(config.getInt(TRAIN_MAX_EPOCHS)).withSeed(config.getLong(TRAIN_SEED));
+        // The window is in time order: validate on its newest fifth rather than half of it.
+        return base.withSplit(TrainingConfig.Split.ROW_ORDER, 0.2);
+    }
+
+    public TopicNames scoringTopicNames() {
+        return new TopicNames(TopicNames.DEFAULT.pairs(), config.get(ScoringConfig.TOPIC_DECISIONS),
+                config.get(ScoringConfig.TOPIC_MODELS), TopicNames.DEFAULT.deadLetters());
+    }
+
+    public RetrainTopics.Names retrainTopicNames() {
+        return new RetrainTopics.Names(config.get(TOPIC_LABELS), config.get(TOPIC_LABELS_DLQ), config.get(TOPIC_EVENTS),
+                config.get(TOPIC_LOCK));
+    }
+
+    public int labelPartitions() {
+        return config.getInt(LABEL_PARTITIONS);
+    }
+
+    public int metricsPort() {
+        return config.getInt(METRICS_PORT);
+    }
+
+    public Map<String, Object> clientConfig() {
+        return config.clientConfig(ScoringConfig.BOOTSTRAP);
+    }
+
+    public Map<String, String> registryClientSettings() {
+        return config.registryClientSettings(ScoringConfig.REGISTRY_URL);
+    }
+
+    public static String describe() {
+        return DeclaredConfig.describe(FIELDS);
+    }
+}
