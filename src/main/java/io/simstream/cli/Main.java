@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of simstream.jar: one subcommand per capability. CLI classes only parse and delegate. */
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
-        subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, PublishCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class,
+                GenerateCommand.class, BenchCommand.class, ServeCommand.class, PublishCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;

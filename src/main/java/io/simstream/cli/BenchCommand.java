@@ -1,0 +1,17 @@
+package io.simstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** `bench`: groups the benchmarks (inference now). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {BenchInferenceCommand.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: bench inference)");
+    }
+}

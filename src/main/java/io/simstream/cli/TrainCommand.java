@@ -1,0 +1,85 @@
+package io.simstream.cli;
+
+import io.simstream.UserInputException;
+import io.simstream.metrics.ThresholdCalibrator;
+import io.simstream.model.Head;
+import io.simstream.training.TrainingConfig;
+import io.simstream.training.TrainingJob;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `train`: parses options into a {@link TrainingConfig} and runs {@link TrainingJob}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train the Siamese model on a pair CSV (header v0..v(2d-1),class).",
+                "Writes DIR/model.simstream, DIR/metrics.json, DIR/learning-curves.png, DIR/score-histogram.png."})
+public final class TrainCommand implements Callable<Integer> {
+    private static final TrainingConfig D = TrainingConfig.defaults();
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training pairs CSV (validation is split off it).")
+    Path train;
+
+    @Option(names = "--test", paramLabel = "FILE", description = "Held-out test pairs CSV, evaluated after training.")
+    Path test;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--head", defaultValue = "contrastive", description = "contrastive (distance, default) or bce.")
+    String head;
+
+    @Option(names = "--layers", split = ",", paramLabel = "N,N,...", description = "Encoder layer sizes (default: 128,128,128).")
+    List<Integer> layers = D.hiddenSizes();
+
+    @Option(names = "--dropout", description = "Drop rate after each hidden layer but the last (Keras sense; default: ${DEFAULT-VALUE}).")
+    double dropout = D.dropout();
+
+    @Option(names = "--l2", description = "L2 weight penalty (default: ${DEFAULT-VALUE}).")
+    double l2 = D.l2();
+
+    @Option(names = "--learning-rate", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = D.learningRate();
+
+    @Option(names = "--optimizer", description = "rmsprop (default) or adam.")
+    String optimizer = "rmsprop";
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = D.batchSize();
+
+    @Option(names = "--max-epochs", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
+    int maxEpochs = D.maxEpochs();
+
+    @Option(names = "--patience", description = "Early-stopping patience on validation loss (default: ${DEFAULT-VALUE}).")
+    int patience = D.patience();
+
+    @Option(names = "--margin", description = "Contrastive loss margin (default: ${DEFAULT-VALUE}).")
+    float margin = D.margin();
+
+    @Option(names = "--seed", description = "Random seed: same data + seed = same metrics (default: ${DEFAULT-VALUE}).")
+    long seed = D.seed();
+
+    @Option(names = "--val-fraction", description = "Share of --train held out for validation (default: ${DEFAULT-VALUE}).")
+    double valFraction = D.validationFraction();
+
+    @Option(names = "--split", description = "row-order (last rows validate; default) or random (shuffled by --seed).")
+    String split = "row-order";
+
+    @Option(names = "--calibrate", description = "Threshold objective on validation: accuracy (default) or f1.")
+    String calibrate = "accuracy";
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingConfig cfg;
+        try {
+            cfg = new TrainingConfig(Head.parse(head), layers, dropout, l2, learningRate,
+                    TrainingConfig.Optimizer.parse(optimizer), batchSize, maxEpochs, patience, margin, seed, valFraction,
+                    TrainingConfig.Split.parse(split), ThresholdCalibrator.Objective.parse(calibrate));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("train: " + e.getMessage());
+        }
+        TrainingJob.run(train, test, out, cfg, System.out::println);
+        return 0;
+    }
+}

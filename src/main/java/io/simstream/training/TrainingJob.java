@@ -1,0 +1,115 @@
+package io.simstream.training;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.data.PairCsvReader;
+import io.simstream.data.PairDataset;
+import io.simstream.metrics.EvaluationReport;
+import io.simstream.metrics.MetricsJson;
+import io.simstream.metrics.PairScoring;
+import io.simstream.metrics.Plots;
+import io.simstream.metrics.ScoredPairs;
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.PairScorers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The `train` workflow end to end: read the CSVs, train, evaluate on the test file with the
+ * fast kernel (the path the service will use), and write model.simstream, metrics.json,
+ * learning-curves.png and score-histogram.png into the output directory.
+ */
+public final class TrainingJob {
+    public static final String MODEL_FILE = "model.simstream";
+    public static final String METRICS_FILE = "metrics.json";
+    public static final String CURVES_FILE = "learning-curves.png";
+    public static final String HISTOGRAM_FILE = "score-histogram.png";
+
+    private TrainingJob() {
+    }
+
+    /** What the job wrote and measured. */
+    public record Outcome(ModelArtifact artifact, ObjectNode metrics, TrainingResult training, EvaluationReport test) {
+    }
+
+    public static Outcome run(Path trainFile, Path testFile, Path outDir, TrainingConfig cfg, Consumer<String> progress)
+            throws IOException {
+        PairDataset data = PairCsvReader.read(trainFile);
+        PairDataset test = testFile == null ? null : PairCsvReader.read(testFile);
+        if (test != null && test.dim() != data.dim()) {
+            throw new io.simstream.UserInputException(testFile + ": pairs have dimension " + test.dim() + " but "
+                    + trainFile + " has " + data.dim());
+        }
+        progress.accept(String.format(Locale.ROOT, "training on %s: %d pairs of %d-d vectors (%d same), head %s",
+                trainFile, data.size(), data.dim(), data.positives(), cfg.head().id()));
+        TrainingResult result = new SiameseTrainer(cfg, progress).train(data);
+
+        ObjectNode metrics = JsonNodeFactory.instance.objectNode();
+        metrics.put("head", cfg.head().id());
+        metrics.put("threshold", result.artifact().threshold());
+        metrics.put("fixedThreshold", EvaluationReport.FIXED_THRESHOLD);
+        metrics.put("calibration", cfg.calibration().name().toLowerCase(Locale.ROOT));
+        metrics.set("validation", result.validation().toJson());
+        metrics.set("training", trainingJson(result, cfg, data));
+        metrics.set("epochs", MetricsJson.epochs(result.history()));
+        progress.accept(result.validation().summary("validation"));
+
+        EvaluationReport testReport = null;
+        ScoredPairs testScores = null;
+        if (test != null) {
+            testScores = PairScoring.score(PairScorers.fastest(result.artifact()), test);
+            testReport = EvaluationReport.of(testScores, result.artifact().threshold(), cfg.margin());
+            ObjectNode t = testReport.toJson();
+            t.put("source", testFile.toString());
+            metrics.set("test", t);
+            progress.accept(testReport.summary("test"));
+        }
+        ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy()).build();
+
+        Files.createDirectories(outDir);
+        artifact.write(outDir.resolve(MODEL_FILE));
+        MetricsJson.write(metrics, outDir.resolve(METRICS_FILE));
+        Plots.learningCurves(result.history(), "Siamese (" + cfg.head().id() + ") on " + trainFile.getFileName(),
+                outDir.resolve(CURVES_FILE));
+        ScoredPairs shown = testScores != null ? testScores : result.validationScores();
+        Plots.scoreHistogram(shown, artifact.threshold(), "Scores on " + (testScores != null ? "test" : "validation")
+                + " pairs", outDir.resolve(HISTOGRAM_FILE));
+        progress.accept("wrote " + outDir.resolve(MODEL_FILE) + " (" + Files.size(outDir.resolve(MODEL_FILE))
+                + " bytes), " + METRICS_FILE + ", " + CURVES_FILE + ", " + HISTOGRAM_FILE + " in " + outDir);
+        return new Outcome(artifact, metrics, result, testReport);
+    }
+
+    private static ObjectNode trainingJson(TrainingResult r, TrainingConfig cfg, PairDataset data) {
+        ObjectNode t = JsonNodeFactory.instance.objectNode();
+        t.put("source", data.source());
+        t.put("epochsRun", r.epochsRun());
+        t.put("bestEpoch", r.bestEpoch());
+        t.put("stoppedEarly", r.stoppedEarly());
+        t.put("trainingSeconds", r.trainingSeconds());
+        t.put("trainPairs", r.trainPairs());
+        t.put("validationPairs", r.validation().pairs());
+        t.put("split", cfg.split().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        t.put("validationFraction", cfg.validationFraction());
+        t.put("validationSharedVectorShare", r.sharedVectorShare());
+        if (r.sharedVectorShare() > SiameseTrainer.LEAKAGE_WARN_SHARE) {
+            t.put("warning", String.format(Locale.ROOT, "%.1f%% of validation pairs share a vector with training pairs:"
+                    + " validation metrics are optimistic", 100 * r.sharedVectorShare()));
+        }
+        ObjectNode c = t.putObject("config");
+        c.put("head", cfg.head().id());
+        cfg.hiddenSizes().forEach(c.putArray("hiddenSizes")::add);
+        c.put("dropout", cfg.dropout());
+        c.put("l2", cfg.l2());
+        c.put("learningRate", cfg.learningRate());
+        c.put("optimizer", cfg.optimizer().name().toLowerCase(Locale.ROOT));
+        c.put("batchSize", cfg.batchSize());
+        c.put("maxEpochs", cfg.maxEpochs());
+        c.put("patience", cfg.patience());
+        c.put("margin", cfg.margin());
+        c.put("seed", cfg.seed());
+        return t;
+    }
+}

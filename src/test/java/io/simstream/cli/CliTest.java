@@ -1,0 +1,118 @@
+package io.simstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.simstream.model.ModelArtifact;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the CLI the way main() does and captures stdout and stderr. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void badCsvIsOneLineExitTwoWithoutStackTrace() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "v0,v1,v2,v3,class\n1,2,3,4,1\n1,2,x,4,0\n");
+        Run r = run("train", "--train", bad.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(Main.EXIT_USER_ERROR, r.exit());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertFalse(err.contains("at io.simstream") || err.contains("Exception"), "no stack trace: " + err);
+        assertTrue(err.contains(bad + ": line 3, column 3 (v2)"), err);
+    }
+
+    @Test
+    void missingFilesAreUserErrors() {
+        Run train = run("train", "--train", dir.resolve("none.csv").toString(), "--out", dir.toString());
+        assertEquals(Main.EXIT_USER_ERROR, train.exit());
+        assertTrue(train.err().contains("file does not exist"), train.err());
+        Run eval = run("evaluate", "--model", dir.resolve("none.simstream").toString(), "--data", "x.csv");
+        assertEquals(Main.EXIT_USER_ERROR, eval.exit());
+        assertTrue(eval.err().contains("model file does not exist"), eval.err());
+    }
+
+    @Test
+    void badOptionValueIsAUserError() {
+        Run r = run("train", "--train", "a.csv", "--out", "o", "--head", "cosine");
+        assertEquals(Main.EXIT_USER_ERROR, r.exit());
+        assertTrue(r.err().contains("unknown head 'cosine'"), r.err());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] cmd : new String[][] {{"train"}, {"evaluate"}, {"generate"}, {"bench", "inference"}}) {
+            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            args[cmd.length] = "--help";
+            Run r = run(args);
+            assertEquals(0, r.exit(), String.join(" ", cmd));
+            assertTrue(r.out().contains("Usage:"), r.out());
+        }
+    }
+
+    @Test
+    void generateTrainEvaluateEndToEnd() throws Exception {
+        Path train = dir.resolve("train.csv");
+        Path test = dir.resolve("test.csv");
+        assertEquals(0, run("generate", "--rows", "400", "--dim", "200", "--seed", "1", "--out", train.toString()).exit());
+        assertEquals(0, run("generate", "--rows", "200", "--dim", "200", "--seed", "2", "--difficulty", "easy",
+                "--out", test.toString()).exit());
+        Path out = dir.resolve("run");
+        Run t = run("train", "--train", train.toString(), "--test", test.toString(), "--out", out.toString(),
+                "--max-epochs", "8", "--layers", "32,32,16");
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(t.out().contains("epoch   1"), t.out());
+        for (String f : new String[] {"model.simstream", "metrics.json", "learning-curves.png", "score-histogram.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String part : new String[] {"test", "validation"}) {
+            for (String k : new String[] {"accuracy", "auc", "precision", "recall", "f1", "confusionMatrix", "atFixedThreshold"}) {
+                assertTrue(m.get(part).has(k), part + "." + k);
+            }
+        }
+        assertTrue(m.get("training").get("epochsRun").asInt() >= 1);
+        assertTrue(m.get("training").has("trainingSeconds"));
+        ModelArtifact model = ModelArtifact.read(out.resolve("model.simstream"));
+        assertEquals(200, model.inputDim());
+
+        Path evalOut = dir.resolve("eval");
+        Run e = run("evaluate", "--model", out.resolve("model.simstream").toString(), "--data", test.toString(),
+                "--out", evalOut.toString());
+        assertEquals(0, e.exit(), e.err());
+        JsonNode em = new ObjectMapper().readTree(evalOut.resolve("metrics.json").toFile());
+        assertEquals(m.get("test").get("accuracy").asDouble(), em.get("test").get("accuracy").asDouble(), 1e-12);
+        assertEquals(m.get("test").get("auc").asDouble(), em.get("test").get("auc").asDouble(), 1e-12);
+    }
+}
