@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 
 /** `bench`: groups the benchmarks (inference now). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchInferenceCommand.class})
+        subcommands = {BenchInferenceCommand.class, BenchE2eCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: bench inference)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try: bench inference, bench e2e)");
     }
 }

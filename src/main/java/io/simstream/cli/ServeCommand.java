@@ -45,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
         putIfGiven(flags, ScoringConfig.APPLICATION_ID.name(), applicationId);
         putIfGiven(flags, ScoringConfig.THREADS.name(), threads == null ? null : threads.toString());
         ScoringConfig config = ScoringConfig.load(configFile, System.getenv(), flags);
-        return ServeRunner.run(config, PairScorerFactory.SCALAR);
+        return ServeRunner.run(config, PairScorerFactory.FASTEST);
     }
 
     static void putIfGiven(Map<String, String> flags, String key, String value) {

@@ -82,7 +82,7 @@ public final class RetrainConfig {
     public RetrainSettings settings() {
         return new RetrainSettings(config.get(APPLICATION_ID), config.get(ScoringConfig.MODEL_NAME),
                 config.getInt(WINDOW_SIZE), config.getInt(EVERY_LABELS), Duration.ofMillis(config.getLong(EVERY_MS)),
-                config.getInt(MIN_LABELS), config.getDouble(HOLDOUT), config.getBoolean(WARM_START),
+                config.getInt(MIN_LABELS), config.getDouble(HOLDOUT),
                 GateMetric.parse(config.get(GATE_METRIC)), config.getDouble(GATE_TOLERANCE),
                 Duration.ofMillis(config.getLong(LABEL_DELAY)), Duration.ofMillis(config.getLong(SESSION_TIMEOUT)),
                 config.get(ScoringConfig.STATE_DIR), config.getLong(ScoringConfig.COMMIT_INTERVAL));

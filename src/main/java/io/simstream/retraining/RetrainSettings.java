@@ -10,12 +10,11 @@ import java.time.Duration;
  * @param everyInterval   ... or after this long, whichever comes first
  * @param minLabels       never retrain with fewer labels in the window
  * @param holdoutFraction newest share of the window kept out of training, for the gate
- * @param warmStart       start the challenger from the champion's weights (else from scratch)
  * @param tolerance       how much worse than the champion the challenger may be and still ship
  * @param labelDelay      how long after a decision its label may arrive and still count online
  */
 public record RetrainSettings(String applicationId, String modelName, int windowSize, int everyLabels,
-                              Duration everyInterval, int minLabels, double holdoutFraction, boolean warmStart,
+                              Duration everyInterval, int minLabels, double holdoutFraction,
                               GateMetric metric, double tolerance, Duration labelDelay, Duration sessionTimeout,
                               String stateDir, long commitIntervalMs) {
 }

@@ -97,6 +97,9 @@ final class ModelStoreProcessor implements Processor<String, ModelRecord, Void, 
             metrics.modelSwapped(loaded.loadedAt());
             LOG.info("serving model '{}' v{} ({}; was {})", loaded.name(), loaded.version(), why,
                     before == null ? "none" : "v" + before.version());
+        } else if (before != null && before.sha256().equals(loaded.sha256())) {
+            // The same record seen again (restore replays what init() already loaded): nothing to do.
+            LOG.debug("model '{}' v{} is already serving", loaded.name(), loaded.version());
         } else {
             LOG.info("ignoring model '{}' v{}: v{} is already serving", loaded.name(), loaded.version(),
                     live.version());

@@ -71,6 +71,11 @@ public final class ScoringMetrics {
         pending.addAndGet(delta);
     }
 
+    /** Pairs buffered in this instance until a model is loaded. */
+    public long waitingPairs() {
+        return pending.get();
+    }
+
     public double decisionCount() {
         return decisions.count();
     }

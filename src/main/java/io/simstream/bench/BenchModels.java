@@ -1,0 +1,40 @@
+package io.simstream.bench;
+
+import io.simstream.model.DenseLayer;
+import io.simstream.model.Head;
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Untrained models of the production shape (He-initialised dense layers): the kernel costs the
+ * same whatever the weights, and the benchmark must not depend on training code.
+ */
+public final class BenchModels {
+    private BenchModels() {
+    }
+
+    public static ModelArtifact random(int inputDim, int[] widths, long seed) {
+        Random rnd = new Random(seed);
+        List<DenseLayer> layers = new ArrayList<>();
+        int in = inputDim;
+        for (int out : widths) {
+            float[] w = new float[in * out];
+            float scale = (float) Math.sqrt(2.0 / in);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) rnd.nextGaussian() * scale;
+            }
+            layers.add(new DenseLayer(in, out, w, new float[out]));
+            in = out;
+        }
+        return ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(1f)
+                .normalizer(Normalizer.identity(inputDim)).encoder(layers).build();
+    }
+
+    /** Bytes of float arrays a loaded model keeps on the heap (weights, biases, normalizer). */
+    public static long weightBytes(ModelArtifact m) {
+        return 4L * (m.parameterCount() + 2L * m.inputDim());
+    }
+}
