@@ -39,6 +39,9 @@ public final class RetrainConfig {
             List.of("auc", "accuracy", "f1"), "Metric the promotion gate compares on the holdout.");
     public static final ConfigField GATE_TOLERANCE = ConfigField.decimal("gate.tolerance", 0.005, 0, 1,
             "A challenger worse than the champion by more than this is not published.");
+    public static final ConfigField GATE_MINIMUM = ConfigField.decimal("gate.minimum", 0.6, 0, 1,
+            "A challenger needs at least this metric on the holdout (0.5 AUC is chance): labels without signal"
+                    + " must not replace a model.");
     public static final ConfigField LABEL_DELAY = ConfigField.longValue("online.label.delay.ms", 600_000, 1000,
             7L * 24 * 3_600_000, "How long after its decision a label still counts for online accuracy.");
     public static final ConfigField SESSION_TIMEOUT = ConfigField.longValue("lock.session.timeout.ms", 10_000, 6000,
@@ -57,7 +60,7 @@ public final class RetrainConfig {
     public static final List<ConfigField> FIELDS = List.of(ScoringConfig.BOOTSTRAP, ScoringConfig.REGISTRY_URL,
             APPLICATION_ID, ScoringConfig.MODEL_NAME, ScoringConfig.TOPIC_MODELS, ScoringConfig.TOPIC_DECISIONS,
             TOPIC_LABELS, TOPIC_LABELS_DLQ, TOPIC_EVENTS, TOPIC_LOCK, LABEL_PARTITIONS, WINDOW_SIZE, EVERY_LABELS,
-            EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, LABEL_DELAY, SESSION_TIMEOUT,
+            EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, GATE_MINIMUM, LABEL_DELAY, SESSION_TIMEOUT,
             TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
             METRICS_PORT);
 
@@ -84,6 +87,7 @@ public final class RetrainConfig {
                 config.getInt(WINDOW_SIZE), config.getInt(EVERY_LABELS), Duration.ofMillis(config.getLong(EVERY_MS)),
                 config.getInt(MIN_LABELS), config.getDouble(HOLDOUT),
                 GateMetric.parse(config.get(GATE_METRIC)), config.getDouble(GATE_TOLERANCE),
+                config.getDouble(GATE_MINIMUM),
                 Duration.ofMillis(config.getLong(LABEL_DELAY)), Duration.ofMillis(config.getLong(SESSION_TIMEOUT)),
                 config.get(ScoringConfig.STATE_DIR), config.getLong(ScoringConfig.COMMIT_INTERVAL));
     }

@@ -31,6 +31,8 @@ final class ChampionTracker implements AutoCloseable {
     private final TopicSpec<String, ModelRecord> topic;
     private final ModelLoader loader;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<TopicPartition, Long> endAtStart;
+    private boolean caughtUp;
     private volatile LoadedModel champion;
 
     ChampionTracker(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> topic, String modelName,
@@ -48,6 +50,18 @@ final class ChampionTracker implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
+        this.endAtStart = consumer.endOffsets(parts);
+    }
+
+    /**
+     * True once everything that was on the topic at start has been read: before that the champion
+     * may be stale or missing, and a round would be judged against the wrong model.
+     */
+    boolean caughtUp() {
+        if (!caughtUp) {
+            caughtUp = endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+        }
+        return caughtUp;
     }
 
     /** Reads what is new on the models topic; returns the current champion (may be null). */

@@ -171,6 +171,9 @@ public final class RetrainService implements AutoCloseable {
                     windowReady = true;
                     trigger = new RetrainTrigger(settings.everyLabels(), settings.everyInterval(), settings.minLabels(),
                             clock.instant());
+                    // A new active instance cannot know which of these its predecessor trained on: count
+                    // them all as new, so labels that arrived while no retrainer was active still count.
+                    trigger.onLabels(window.size());
                     LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
                 }
                 int added = 0;
@@ -178,7 +181,7 @@ public final class RetrainService implements AutoCloseable {
                     added += accept(r, champion) ? 1 : 0;
                 }
                 trigger.onLabels(added);
-                if (inFlight == null || inFlight.isDone()) {
+                if ((inFlight == null || inFlight.isDone()) && champions.caughtUp()) {
                     String why = trigger.due(window.size(), clock.instant());
                     if (why != null) {
                         trigger.started(clock.instant());
@@ -235,7 +238,7 @@ public final class RetrainService implements AutoCloseable {
 
     private void runRound(List<LabeledPair> snapshot, ModelArtifact champion) {
         RetrainJob job = new RetrainJob(settings.modelName(), trainer,
-                new PromotionGate(settings.metric(), settings.tolerance()), settings.holdoutFraction(),
+                new PromotionGate(settings.metric(), settings.tolerance(), settings.minimum()), settings.holdoutFraction(),
                 this::publishIfStillActive, clock);
         ModelEvent event = job.run(snapshot, champion);
         String topic = retrainTopics.modelEvents().name();

@@ -11,10 +11,11 @@ import java.time.Duration;
  * @param minLabels       never retrain with fewer labels in the window
  * @param holdoutFraction newest share of the window kept out of training, for the gate
  * @param tolerance       how much worse than the champion the challenger may be and still ship
+ * @param minimum         the least holdout metric a challenger needs at all
  * @param labelDelay      how long after a decision its label may arrive and still count online
  */
 public record RetrainSettings(String applicationId, String modelName, int windowSize, int everyLabels,
                               Duration everyInterval, int minLabels, double holdoutFraction,
-                              GateMetric metric, double tolerance, Duration labelDelay, Duration sessionTimeout,
+                              GateMetric metric, double tolerance, double minimum, Duration labelDelay, Duration sessionTimeout,
                               String stateDir, long commitIntervalMs) {
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class PromotionGateTest {
-    private final PromotionGate gate = new PromotionGate(GateMetric.AUC, 0.01);
+    private final PromotionGate gate = new PromotionGate(GateMetric.AUC, 0.01, 0.6);
 
     @Test
     void passesABetterOrSlightlyWorseChallenger() {
@@ -22,8 +22,15 @@ class PromotionGateTest {
     }
 
     @Test
-    void withoutAChampionAnyDefinedChallengerPasses() {
-        assertTrue(gate.judge(null, 0.6).publish());
+    void withoutAChampionAnyChallengerAboveTheFloorPasses() {
+        assertTrue(gate.judge(null, 0.61).publish());
         assertFalse(gate.judge(null, Double.NaN).publish(), "an undefined metric never passes");
+    }
+
+    @Test
+    void aChallengerNearChanceIsRejectedEvenWhenTheChampionLooksAsBadOnTheSameLabels() {
+        PromotionGate.Verdict v = gate.judge(0.50, 0.52);
+        assertFalse(v.publish(), "random labels make both look like chance: " + v.reason());
+        assertTrue(v.reason().contains("floor"), v.reason());
     }
 }
