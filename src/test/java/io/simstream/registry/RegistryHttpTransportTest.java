@@ -132,6 +132,13 @@ class RegistryHttpTransportTest {
     }
 
     @Test
+    void a404WithoutARegistryBodyPointsAtTheUrl() throws IOException {
+        String url = serve(ex -> answer(ex, 404, "<html>Not Found</html>"));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> new ConfluentRegistryClient(fast(url)).schemaById(1));
+        assertTrue(e.getMessage().contains("base URL"), e.getMessage());
+    }
+
+    @Test
     void aSlowRegistryTimesOutWithinTheRequestTimeout() throws IOException {
         String url = serve(ex -> {
             try {
