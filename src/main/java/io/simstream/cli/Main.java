@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
         subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class,
                 GenerateCommand.class, PublishCommand.class, ServeCommand.class, RetrainCommand.class,
-                BenchCommand.class})
+                ProduceCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;
@@ -31,6 +31,10 @@ public final class Main {
             if (root instanceof UserInputException) {
                 cmd.getErr().println("error: " + root.getMessage());
                 return EXIT_USER_ERROR;
+            }
+            if (root instanceof io.simstream.StartupException) {
+                cmd.getErr().println("error: " + root.getMessage());
+                return 1;
             }
             throw ex;
         });

@@ -55,6 +55,44 @@ public final class Plots {
         save(chart, file, 700);
     }
 
+    /**
+     * Throughput (top) and live accuracy (bottom) over a run, with a vertical marker wherever a
+     * new model version started serving.
+     *
+     * @param seconds  sample times since the start
+     * @param markers  time -> label, e.g. 42.0 -> "v2"
+     */
+    public static void timeline(double[] seconds, double[] decisionsPerSecond, double[] accuracy,
+                                java.util.SortedMap<Double, String> markers, String title, Path file) throws IOException {
+        XYSeries rate = new XYSeries("decisions/s");
+        XYSeries acc = new XYSeries("online accuracy of the live model, per interval");
+        for (int i = 0; i < seconds.length; i++) {
+            rate.add(seconds[i], decisionsPerSecond[i]);
+            if (!Double.isNaN(accuracy[i])) {
+                acc.add(seconds[i], accuracy[i]);
+            }
+        }
+        NumberAxis time = new NumberAxis("seconds");
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time);
+        XYPlot top = linePlot(new XYSeriesCollection(rate), "decisions/s");
+        XYPlot bottom = linePlot(new XYSeriesCollection(acc), "accuracy");
+        for (XYPlot p : List.of(top, bottom)) {
+            markers.forEach((t, label) -> {
+                org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(t, Color.GRAY,
+                        new BasicStroke(1.5f));
+                m.setLabel(label);
+                m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+                m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+                p.addDomainMarker(m);
+            });
+        }
+        plot.add(top, 1);
+        plot.add(bottom, 1);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        save(chart, file, 700);
+    }
+
     private static XYPlot linePlot(XYSeriesCollection data, String yLabel) {
         NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
