@@ -179,6 +179,17 @@ public final class DeclaredConfig {
         return sb.toString();
     }
 
+    /** A Markdown table of the fields, for the README's configuration reference. */
+    public static String markdown(List<ConfigField> fields) {
+        StringBuilder sb = new StringBuilder("| setting | env | type | default | meaning |\n|---|---|---|---|---|\n");
+        for (ConfigField f : fields) {
+            sb.append(String.format("| `%s` | `%s` | %s | %s | %s |%n", f.name(), f.envName(),
+                    f.type().name().toLowerCase(Locale.ROOT), f.required() ? "required" : "`" + f.defaultValue() + "`",
+                    f.description().replace("|", "\\|")));
+        }
+        return sb.toString();
+    }
+
     public List<ConfigField> fields() {
         return fields;
     }
