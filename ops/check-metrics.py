@@ -118,6 +118,13 @@ def expressions(path):
     return exprs
 
 
+def shown(path):
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def check(files):
     known = set(derived_names()) | kafka_names()
     problems = 0
@@ -126,13 +133,13 @@ def check(files):
         for e in expressions(f):
             refs.update(METRIC_REF.findall(e))
         if not refs:
-            print(f"{f.relative_to(ROOT)}: refers to no simstream_/kafka_ metric (wrong file?)")
+            print(f"{shown(f)}: refers to no simstream_/kafka_ metric (wrong file?)")
             problems += 1
         for r in sorted(refs - known):
-            print(f"{f.relative_to(ROOT)}: {r} is not emitted (not derived from the Java sources,"
+            print(f"{shown(f)}: {r} is not emitted (not derived from the Java sources,"
                   f" not in {KAFKA_NAMES.relative_to(ROOT)})")
             problems += 1
-        print(f"{f.relative_to(ROOT)}: {len(refs)} metric names checked")
+        print(f"{shown(f)}: {len(refs)} metric names checked")
     return problems
 
 
