@@ -4,7 +4,7 @@
 # and publish it as version 1. Re-running it is harmless: an existing v1 on the topic is kept.
 #
 # Environment: BOOTSTRAP, REGISTRY_URL, MODEL_DIR (default /models), MODEL_NAME (default
-# "default"), DIM, ROWS, MAX_EPOCHS.
+# "default"), DIM, ROWS, MAX_EPOCHS, SIMSTREAM_JAR (default /app/simstream.jar, the image's).
 set -euo pipefail
 
 : "${BOOTSTRAP:?BOOTSTRAP is required}"
@@ -14,9 +14,10 @@ MODEL_NAME="${MODEL_NAME:-default}"
 DIM="${DIM:-32}"
 ROWS="${ROWS:-10000}"
 MAX_EPOCHS="${MAX_EPOCHS:-15}"
+SIMSTREAM_JAR="${SIMSTREAM_JAR:-/app/simstream.jar}"
 
 simstream() {
-    java --add-modules jdk.incubator.vector -jar /app/simstream.jar "$@"
+    java --add-modules jdk.incubator.vector -jar "$SIMSTREAM_JAR" "$@"
 }
 
 out="$MODEL_DIR/$MODEL_NAME-v1"
