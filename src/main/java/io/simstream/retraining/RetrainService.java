@@ -95,7 +95,8 @@ public final class RetrainService implements AutoCloseable {
         this.window = new TrainingWindow(settings.windowSize());
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
-        List<io.simstream.topics.TopicSpec<?, ?>> all = new ArrayList<>(topics.all());
+        // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
+        List<io.simstream.topics.TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
         all.addAll(retrainTopics.all());
         TopicAdmin.createMissing(clientConfig, all);
         Map<String, Object> p = new HashMap<>(clientConfig);
