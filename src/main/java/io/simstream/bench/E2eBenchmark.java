@@ -51,7 +51,7 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class E2eBenchmark {
     /** What to run. bootstrap null = an embedded broker; registry null = an in-process registry. */
     public record Options(int pairs, int dim, int partitions, String bootstrap, SchemaRegistry registry,
-                          int ratePerSecond, int probePairs, int swaps, String guarantee, int threads, Path out) {
+                          int ratePerSecond, int probePairs, int swaps, String guarantee, int threads, int rounds) {
     }
 
     private static final int[] WIDTHS = {128, 128, 128};
@@ -120,18 +120,42 @@ public final class E2eBenchmark {
                     .put("broker", opt.bootstrap() == null ? "embedded in-JVM KRaft" : "external")
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", Runtime.version().toString());
 
-            ObjectNode passFirst = runMode("pass-through-1", m -> new PassThroughScorer(m), publisher, false);
-            ObjectNode scoring = runMode("scoring", PairScorerFactory.FASTEST, publisher, true);
-            ObjectNode passSecond = runMode("pass-through-2", m -> new PassThroughScorer(m), publisher, false);
-            result.set("passThrough", json.createArrayNode().add(passFirst).add(passSecond));
-            result.set("scoring", scoring);
-            double bestPass = Math.max(passFirst.get("throughputPerSec").asDouble(), passSecond.get("throughputPerSec").asDouble());
-            double ratio = scoring.get("throughputPerSec").asDouble() / bestPass;
-            result.put("throughputRatio", round(ratio));
-            result.put("ratioNote", "scoring throughput / the faster of the two pass-through runs");
+            // Pass-through and scoring alternate, so a change in machine load (other jobs on the
+            // shared cores) hits both; each round's ratio compares two neighbouring runs.
+            ArrayNode passRuns = json.createArrayNode();
+            ArrayNode scoringRuns = json.createArrayNode();
+            List<Double> passTput = new ArrayList<>();
+            List<Double> scoringTput = new ArrayList<>();
+            ArrayNode roundRatios = json.createArrayNode();
+            for (int round = 1; round <= opt.rounds(); round++) {
+                ObjectNode pass = runMode("pass-through-" + round, PassThroughScorer::new, publisher, false);
+                ObjectNode scored = runMode("scoring-" + round, PairScorerFactory.FASTEST, publisher, round == 1);
+                passRuns.add(pass);
+                scoringRuns.add(scored);
+                passTput.add(pass.get("throughputPerSec").asDouble());
+                scoringTput.add(scored.get("throughputPerSec").asDouble());
+                roundRatios.add(round(scored.get("throughputPerSec").asDouble() / pass.get("throughputPerSec").asDouble()));
+            }
+            result.set("passThrough", passRuns);
+            result.set("scoring", scoringRuns);
+            result.set("roundRatios", roundRatios);
+            result.put("throughputRatio", round(median(scoringTput) / median(passTput)));
+            result.put("ratioNote", "median scoring throughput / median pass-through throughput over the rounds");
             result.set("memory", memory(model));
             return result;
         }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** The 1-minute load average, to judge how much other work shared the cores during a run. */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private ObjectNode runMode(String mode, PairScorerFactory scorers, ModelPublisher publisher, boolean swaps)
@@ -158,6 +182,7 @@ public final class E2eBenchmark {
         ScoringConfig config = ScoringConfig.of(settings);
         log.accept(String.format(Locale.ROOT, "[%s] scoring a backlog of %,d pairs", mode, backlog));
         ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("loadAverageBefore", round(loadAverage()));
         try (DecisionWatcher watcher = new DecisionWatcher(bootstrap, Map.of(), modeTopics.decisions());
              ScoringService service = ScoringService.start(config, registry, scorers)) {
             long deadline = System.nanoTime() + (long) ((backlog / 1000.0 + 180) * 1e9);
@@ -168,6 +193,7 @@ public final class E2eBenchmark {
                 Thread.sleep(100);
             }
             double tput = (backlog - 1) / watcher.spanSeconds();
+            out.put("loadAverageAfter", round(loadAverage()));
             log.accept(String.format(Locale.ROOT, "[%s] %,.0f pairs/s (%.1f s)", mode, tput, watcher.spanSeconds()));
             out.put("throughputPerSec", Math.round(tput)).put("seconds", round(watcher.spanSeconds()));
 
