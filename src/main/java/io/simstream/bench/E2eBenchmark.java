@@ -56,6 +56,7 @@ public final class E2eBenchmark {
 
     private static final int[] WIDTHS = {128, 128, 128};
     private static final int DISTINCT_PAIRS = 2000;
+    private static final int WARMUP_PAIRS = 30_000;
 
     private final Options opt;
     private final Consumer<String> log;
@@ -120,6 +121,19 @@ public final class E2eBenchmark {
                     .put("broker", opt.bootstrap() == null ? "embedded in-JVM KRaft" : "external")
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", Runtime.version().toString());
 
+            // A discarded warm-up of both modes on a small topic: the first run in a JVM otherwise
+            // pays for JIT compilation of the whole Kafka/Avro path and looks much slower.
+            String warmupTopic = runId + "-warmup-pairs";
+            int warmupPairs = Math.min(WARMUP_PAIRS, opt.pairs());
+            TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), List.of(new io.simstream.topics.TopicSpec<>(
+                    warmupTopic, Serdes.String(), topics.pairs().valueSerde(), opt.partitions(), Map.of())));
+            for (int i = 0; i < warmupPairs; i++) {
+                producer.send(record(warmupTopic, "wu-" + i, i));
+            }
+            producer.flush();
+            runMode("warmup-pass-through", warmupTopic, PassThroughScorer::new, publisher, false, false);
+            runMode("warmup-scoring", warmupTopic, PairScorerFactory.FASTEST, publisher, false, false);
+
             // Pass-through and scoring alternate, so a change in machine load (other jobs on the
             // shared cores) hits both; each round's ratio compares two neighbouring runs.
             ArrayNode passRuns = json.createArrayNode();
@@ -140,7 +154,8 @@ public final class E2eBenchmark {
             result.set("scoring", scoringRuns);
             result.set("roundRatios", roundRatios);
             result.put("throughputRatio", round(median(scoringTput) / median(passTput)));
-            result.put("ratioNote", "median scoring throughput / median pass-through throughput over the rounds");
+            result.put("ratioNote", "median scoring throughput / median pass-through throughput over the rounds,"
+                    + " after a discarded warm-up run of each");
             result.set("memory", memory(model));
             return result;
         }
@@ -160,11 +175,16 @@ public final class E2eBenchmark {
 
     private ObjectNode runMode(String mode, PairScorerFactory scorers, ModelPublisher publisher, boolean swaps)
             throws Exception {
-        TopicNames names = new TopicNames(topics.pairs().name(), runId + "-" + mode + "-decisions",
+        return runMode(mode, topics.pairs().name(), scorers, publisher, true, swaps);
+    }
+
+    private ObjectNode runMode(String mode, String pairsTopic, PairScorerFactory scorers, ModelPublisher publisher,
+                               boolean latency, boolean swaps) throws Exception {
+        TopicNames names = new TopicNames(pairsTopic, runId + "-" + mode + "-decisions",
                 topics.models().name(), runId + "-" + mode + "-dlq");
         Topics modeTopics = new Topics(names, registry, opt.partitions());
         TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), modeTopics.all());
-        long backlog = backlogSize();
+        long backlog = backlogSize(pairsTopic);
         Path state = Files.createTempDirectory("simstream-bench-" + mode);
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
@@ -197,6 +217,9 @@ public final class E2eBenchmark {
             log.accept(String.format(Locale.ROOT, "[%s] %,.0f pairs/s (%.1f s)", mode, tput, watcher.spanSeconds()));
             out.put("throughputPerSec", Math.round(tput)).put("seconds", round(watcher.spanSeconds()));
 
+            if (!latency) {
+                return out;
+            }
             String probe = runId + "-" + mode + "-lat-";
             watcher.probe(probe);
             produceAtRate(probe, opt.probePairs(), opt.ratePerSecond());
@@ -266,11 +289,11 @@ public final class E2eBenchmark {
         return m;
     }
 
-    private long backlogSize() throws Exception {
+    private long backlogSize(String pairsTopic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             for (int p = 0; p < opt.partitions(); p++) {
-                req.put(new TopicPartition(topics.pairs().name(), p), OffsetSpec.latest());
+                req.put(new TopicPartition(pairsTopic, p), OffsetSpec.latest());
             }
             return admin.listOffsets(req).all().get().values().stream().mapToLong(o -> o.offset()).sum();
         }
@@ -303,8 +326,12 @@ public final class E2eBenchmark {
     }
 
     private ProducerRecord<String, VectorPair> record(String id, int i) {
+        return record(topics.pairs().name(), id, i);
+    }
+
+    private ProducerRecord<String, VectorPair> record(String topic, String id, int i) {
         VectorPair t = templates.get(i % templates.size());
-        return new ProducerRecord<>(topics.pairs().name(), id,
+        return new ProducerRecord<>(topic, id,
                 new VectorPair(id, t.getLeft(), t.getRight(), Instant.ofEpochMilli(System.currentTimeMillis()), null));
     }
 
