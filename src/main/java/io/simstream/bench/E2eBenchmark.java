@@ -66,6 +66,8 @@ public final class E2eBenchmark {
     private Topics topics;
     private KafkaProducer<String, VectorPair> producer;
     private final List<VectorPair> templates = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong sendErrors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastSendError;
 
     public E2eBenchmark(Options opt, Consumer<String> log) {
         this.opt = opt;
@@ -128,7 +130,7 @@ public final class E2eBenchmark {
             TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), List.of(new io.simstream.topics.TopicSpec<>(
                     warmupTopic, Serdes.String(), topics.pairs().valueSerde(), opt.partitions(), Map.of())));
             for (int i = 0; i < warmupPairs; i++) {
-                producer.send(record(warmupTopic, "wu-" + i, i));
+                send(record(warmupTopic, "wu-" + i, i));
             }
             producer.flush();
             runMode("warmup-pass-through", warmupTopic, PassThroughScorer::new, publisher, false, false);
@@ -157,6 +159,10 @@ public final class E2eBenchmark {
             result.put("ratioNote", "median scoring throughput / median pass-through throughput over the rounds,"
                     + " after a discarded warm-up run of each");
             result.set("memory", memory(model));
+            result.put("producerSendErrors", sendErrors.get());
+            if (lastSendError != null) {
+                result.put("lastSendError", lastSendError);
+            }
             return result;
         }
     }
@@ -301,7 +307,7 @@ public final class E2eBenchmark {
 
     private void produceBacklog(String prefix, int n) throws Exception {
         for (int i = 0; i < n; i++) {
-            producer.send(record(prefix + i, i));
+            send(record(prefix + i, i));
         }
         producer.flush();
     }
@@ -320,9 +326,18 @@ public final class E2eBenchmark {
                     return;
                 }
             }
-            producer.send(record(prefix + i, i));
+            send(record(prefix + i, i));
         }
         producer.flush();
+    }
+
+    private void send(ProducerRecord<String, VectorPair> r) {
+        producer.send(r, (md, e) -> {
+            if (e != null) {
+                sendErrors.incrementAndGet();
+                lastSendError = e.toString();
+            }
+        });
     }
 
     private ProducerRecord<String, VectorPair> record(String id, int i) {
