@@ -269,6 +269,23 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a registry until this process is stopped, for scripts that need one outside a JVM test
+     * (java -cp simstream.jar io.simstream.embedded.EmbeddedRegistry). Prints "SCHEMA_REGISTRY_URL=..."
+     * on stdout once it is ready.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        EmbeddedRegistry registry = start();
+        System.out.println("SCHEMA_REGISTRY_URL=" + registry.url());
+        System.out.flush();
+        // The shutdown hook stops the child process when this JVM is stopped (SIGTERM, Ctrl-C).
+        while (registry.isRunning()) {
+            Thread.sleep(1_000);
+        }
+        System.err.println("the registry process exited; log tail:\n" + registry.logTail(40));
+        System.exit(1);
+    }
+
     private static final class PortTakenException extends IllegalStateException {
         PortTakenException(String message) {
             super(message);

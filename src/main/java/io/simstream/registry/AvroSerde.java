@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -21,17 +23,28 @@ import org.apache.kafka.common.serialization.Serializer;
  * Avro specific records in the Confluent wire format: magic byte 0, 4-byte big-endian schema id,
  * Avro binary. Subjects follow TopicNameStrategy (topic-key / topic-value). A record written with
  * an older registered schema is resolved into the current reader schema.
+ *
+ * <p>Failures: bad bytes throw {@link SerdeException} with a {@link SerdeException.Kind} (the
+ * scoring topology dead-letters those). A registry that cannot be reached throws
+ * {@link RegistryUnavailableException} instead: that is not the record's fault, so it must not be
+ * dead-lettered. Serializing with auto-register off and an unregistered schema, or a schema the
+ * registry refuses, throws SerdeException of kind ENCODE with the registry's answer as cause.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public static final byte MAGIC_BYTE = 0;
+    public static final int HEADER_SIZE = 5;
 
     private final SchemaRegistry registry;
     private final Schema readerSchema;
     private final boolean isKey;
     private final boolean autoRegister;
     private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
-    private final Map<Integer, SpecificDatumReader<T>> readersById = new ConcurrentHashMap<>();
+    private final Map<Integer, WriterReader<T>> readersById = new ConcurrentHashMap<>();
     private final SpecificDatumWriter<T> writer;
+
+    /** The writer schema of an id and the reader that resolves it into readerSchema. */
+    private record WriterReader<T>(Schema writerSchema, SpecificDatumReader<T> reader) {
+    }
 
     public AvroSerde(SchemaRegistry registry, Schema schema, boolean isKey, boolean autoRegister) {
         this.registry = registry;
@@ -45,8 +58,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return new AvroSerde<>(registry, schema, false, true);
     }
 
+    /** TopicNameStrategy: "orders" -> "orders-key" / "orders-value". */
     public static String subject(String topic, boolean isKey) {
         return topic + (isKey ? "-key" : "-value");
+    }
+
+    /** The schema id in a wire-format payload's header (no registry involved). */
+    public static int schemaIdOf(byte[] bytes) {
+        checkHeader(bytes);
+        return ByteBuffer.wrap(bytes, 1, 4).getInt();
     }
 
     @Override
@@ -60,9 +80,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] serialize(String topic, T data) {
-        String subject = subject(topic, isKey);
-        int id = idBySubject.computeIfAbsent(subject, s -> autoRegister
-                ? registry.register(s, readerSchema) : registry.lookupId(s, readerSchema));
+        int id = idBySubject.computeIfAbsent(subject(topic, isKey), this::schemaIdFor);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(MAGIC_BYTE);
@@ -76,18 +94,26 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    public T deserialize(byte[] bytes) {
-        if (bytes.length < 5) {
-            throw new SerdeException(SerdeException.Kind.TRUNCATED, "payload of " + bytes.length + " bytes is shorter than the 5-byte header");
-        }
-        if (bytes[0] != MAGIC_BYTE) {
-            throw new SerdeException(SerdeException.Kind.UNKNOWN_MAGIC_BYTE, "unknown magic byte " + bytes[0] + " (expected 0)");
-        }
-        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        SpecificDatumReader<T> reader = readersById.computeIfAbsent(id, this::readerFor);
+    private int schemaIdFor(String subject) {
         try {
-            var decoder = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
-            T value = reader.read(null, decoder);
+            return autoRegister ? registry.register(subject, readerSchema) : registry.lookupId(subject, readerSchema);
+        } catch (SchemaNotFoundException e) {
+            throw new SerdeException(SerdeException.Kind.ENCODE, "schema " + readerSchema.getFullName() + " is not registered under subject "
+                    + subject + " and auto-register is off; register it first (" + e.getMessage() + ")", e);
+        } catch (IncompatibleSchemaException | InvalidSchemaException e) {
+            throw new SerdeException(SerdeException.Kind.ENCODE, "the registry refused schema " + readerSchema.getFullName()
+                    + " for subject " + subject + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public T deserialize(byte[] bytes) {
+        int id = schemaIdOf(bytes);
+        WriterReader<T> wr = readersById.computeIfAbsent(id, this::readerFor);
+        // Validation first: Avro itself would trust garbage lengths and allocate what they declare.
+        AvroBinaryValidator.validate(wr.writerSchema(), bytes, HEADER_SIZE, id);
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
+            T value = wr.reader().read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new SerdeException(SerdeException.Kind.SCHEMA_MISMATCH, "trailing bytes after the record (schema id " + id + ")");
             }
@@ -101,13 +127,31 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    private SpecificDatumReader<T> readerFor(int id) {
+    private static void checkHeader(byte[] bytes) {
+        if (bytes.length < HEADER_SIZE) {
+            throw new SerdeException(SerdeException.Kind.TRUNCATED, "payload of " + bytes.length + " bytes is shorter than the 5-byte header");
+        }
+        if (bytes[0] != MAGIC_BYTE) {
+            throw new SerdeException(SerdeException.Kind.UNKNOWN_MAGIC_BYTE, "unknown magic byte " + bytes[0] + " (expected 0)");
+        }
+    }
+
+    private WriterReader<T> readerFor(int id) {
+        if (id <= 0) {
+            // Registries hand out positive ids only; do not bother the registry with garbage.
+            throw new SerdeException(SerdeException.Kind.UNKNOWN_SCHEMA_ID, "unknown schema id " + id + " (ids are positive)");
+        }
         Schema writerSchema;
         try {
             writerSchema = registry.schemaById(id);
         } catch (SchemaNotFoundException e) {
-            throw new SerdeException(SerdeException.Kind.UNKNOWN_SCHEMA_ID, "unknown schema id " + id, e);
+            throw new SerdeException(SerdeException.Kind.UNKNOWN_SCHEMA_ID, "unknown schema id " + id + " (" + e.getMessage() + ")", e);
         }
-        return new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.get());
+        var compat = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerdeException(SerdeException.Kind.SCHEMA_MISMATCH, "records written with schema id " + id + " ("
+                    + writerSchema.getFullName() + ") cannot be read as " + readerSchema.getFullName() + ": " + compat.getDescription());
+        }
+        return new WriterReader<>(writerSchema, new SpecificDatumReader<>(writerSchema, readerSchema, SpecificData.get()));
     }
 }

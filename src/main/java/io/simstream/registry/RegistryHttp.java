@@ -118,6 +118,11 @@ final class RegistryHttp {
         if (status == 401 || status == 403) {
             return new RegistryAuthException(text, status, code);
         }
+        if (status == 404 && code == RegistryException.NO_CODE) {
+            // A 404 without a registry error body means the path itself is unknown: usually a wrong base URL.
+            return new InvalidRequestException(text + " (no registry error code: is " + config.urls()
+                    + " the Confluent API base URL, e.g. .../apis/ccompat/v7 for Apicurio?)", status, code);
+        }
         if (status == 404) {
             return new SchemaNotFoundException(text, status, code);
         }

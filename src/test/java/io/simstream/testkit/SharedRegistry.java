@@ -10,8 +10,12 @@ import java.util.UUID;
  * JVM exits (EmbeddedRegistry's shutdown hook). Every integration test class shares it, so tests
  * must use unique subject/topic names: {@link #unique(String)}. A failed start is remembered, so
  * later test classes fail at once with the same cause instead of waiting again.
+ *
+ * <p>With -Dsimstream.registry.url=... (or SIMSTREAM_REGISTRY_URL) the tests use that registry
+ * instead, e.g. one that a CI script started once for several Maven runs.
  */
 public final class SharedRegistry {
+    public static final String EXTERNAL_URL_PROPERTY = "simstream.registry.url";
     private static EmbeddedRegistry registry;
     private static RuntimeException startFailure;
 
@@ -35,7 +39,8 @@ public final class SharedRegistry {
 
     /** The Confluent-compatible base URL of the shared registry. */
     public static String url() {
-        return registry().url();
+        String external = System.getProperty(EXTERNAL_URL_PROPERTY, System.getenv("SIMSTREAM_REGISTRY_URL"));
+        return external != null && !external.isBlank() ? external : registry().url();
     }
 
     /** A fresh client (own caches) for the shared registry. */
