@@ -50,6 +50,8 @@ public final class BenchInferenceCommand implements Callable<Integer> {
         json.get("ratios").fields().forEachRemaining(e ->
                 System.out.printf(java.util.Locale.ROOT, "%-40s %8.1fx%n", e.getKey(), e.getValue().asDouble()));
         MetricsJson.write(json, out);
+        System.out.printf(java.util.Locale.ROOT, "system load average %.1f on %d cores%n",
+                json.get("systemLoadAverage").asDouble(), json.get("cores").asInt());
         System.out.println("wrote " + out);
         return 0;
     }

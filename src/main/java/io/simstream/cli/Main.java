@@ -13,6 +13,14 @@ public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;
 
+    static {
+        // kafka-test-common-runtime ships a log4j2.yaml, and log4j2 prefers YAML over XML: without
+        // this, our log4j2.xml is ignored and ND4J's INFO banner floods the console.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2.xml");
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

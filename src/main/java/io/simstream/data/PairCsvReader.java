@@ -42,7 +42,8 @@ public final class PairCsvReader {
         if (headerIndex < 0) {
             throw new UserInputException(source + ": file is empty (expected a header v0..v(2d-1),class and rows)");
         }
-        String[] header = split(lines.get(headerIndex));
+        // Excel and some pandas set-ups start UTF-8 files with a byte-order mark.
+        String[] header = split(lines.get(headerIndex).replace("\uFEFF", ""));
         int features = checkHeader(header, source, headerIndex + 1);
         int dim = features / 2;
         List<float[]> left = new ArrayList<>();

@@ -140,6 +140,9 @@ public final class InferenceBenchmark {
         n.put("vectorApi", PairScorers.vectorApiAvailable());
         n.put("threads", 1);
         n.put("ompNumThreads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        // Shared machines: a load above the core count makes every figure here smaller; record it.
+        n.put("cores", Runtime.getRuntime().availableProcessors());
+        n.put("systemLoadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         ArrayNode a = n.putArray("results");
         for (Row r : rows) {
             a.addObject().put("name", r.name()).put("batch", r.batch()).put("pairsPerSecond", r.pairsPerSecond())

@@ -56,6 +56,7 @@ public final class SiameseNetwork {
 
     /** A fresh, initialised graph for {@code inputDim}-dimensional sides. */
     public static ComputationGraph build(int inputDim, TrainingConfig cfg) {
+        NativeThreads.limitToOneUnlessConfigured();
         IUpdater updater = cfg.optimizer() == TrainingConfig.Optimizer.ADAM ? new Adam(cfg.learningRate())
                 : new RmsProp(cfg.learningRate(), RMS_DECAY, RMS_EPSILON);
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()

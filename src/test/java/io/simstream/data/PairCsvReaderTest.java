@@ -43,6 +43,13 @@ class PairCsvReaderTest {
     }
 
     @Test
+    void acceptsByteOrderMarkAndWindowsLineEnds() throws IOException {
+        PairDataset d = PairCsvReader.read(csv("\uFEFFv0,v1,class\r\n1,2,1\r\n3,4,0.0\r\n"));
+        assertEquals(1, d.dim());
+        assertArrayEquals(new int[] {1, 0}, d.labels());
+    }
+
+    @Test
     void handles200Dimensions() throws IOException {
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < 400; c++) {
