@@ -7,7 +7,6 @@ import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
 import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.scoring.ModelPublisher;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
@@ -20,13 +19,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `simstream serve` as a real child process configured through environment variables: it becomes
- * ready once a model is published, scores a pair, and stops cleanly on SIGTERM.
+ * ready once `simstream publish` has put a model on the topic, scores a pair, and stops cleanly on
+ * SIGTERM.
  */
 class ServeProcessTest {
     private static EmbeddedKafka kafka;
@@ -100,10 +98,12 @@ class ServeProcessTest {
         {
             Await.until("/ready to say no model yet", () -> http(port, "/ready"),
                     body -> body.contains("no model 'default' loaded yet"), Duration.ofSeconds(90));
-            try (ModelPublisher publisher = new ModelPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    topics.models(), Clock.systemUTC())) {
-                publisher.publish(io.simstream.scoring.ScoringCliFixtures.model(8), "default", OptionalLong.empty(), Map.of());
-            }
+            Path modelDir = Files.createDirectories(dir.resolve("model"));
+            io.simstream.scoring.ScoringCliFixtures.model(8).write(modelDir.resolve("model.simstream"));
+            int published = Main.commandLine().execute("publish", "--model", modelDir.toString(),
+                    "--bootstrap", kafka.bootstrapServers(), "--registry-url", SharedRegistry.url(),
+                    "--topic", names.models(), "--meta", "source=test");
+            assertEquals(0, published, "publish exit code");
             Await.until("/ready to be ready", () -> http(port, "/ready"), "ready\n"::equals, Duration.ofSeconds(60));
 
             try (KafkaProducer<String, VectorPair> producer = new KafkaProducer<>(
