@@ -51,11 +51,12 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class E2eBenchmark {
     /** What to run. bootstrap null = an embedded broker; registry null = an in-process registry. */
     public record Options(int pairs, int dim, int partitions, String bootstrap, SchemaRegistry registry,
-                          int ratePerSecond, int probePairs, int swaps, String guarantee, int threads, Path out) {
+                          int ratePerSecond, int probePairs, int swaps, String guarantee, int threads, int rounds) {
     }
 
     private static final int[] WIDTHS = {128, 128, 128};
     private static final int DISTINCT_PAIRS = 2000;
+    private static final int WARMUP_PAIRS = 30_000;
 
     private final Options opt;
     private final Consumer<String> log;
@@ -65,6 +66,8 @@ public final class E2eBenchmark {
     private Topics topics;
     private KafkaProducer<String, VectorPair> producer;
     private final List<VectorPair> templates = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong sendErrors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String lastSendError;
 
     public E2eBenchmark(Options opt, Consumer<String> log) {
         this.opt = opt;
@@ -120,27 +123,74 @@ public final class E2eBenchmark {
                     .put("broker", opt.bootstrap() == null ? "embedded in-JVM KRaft" : "external")
                     .put("cores", Runtime.getRuntime().availableProcessors()).put("java", Runtime.version().toString());
 
-            ObjectNode passFirst = runMode("pass-through-1", m -> new PassThroughScorer(m), publisher, false);
-            ObjectNode scoring = runMode("scoring", PairScorerFactory.FASTEST, publisher, true);
-            ObjectNode passSecond = runMode("pass-through-2", m -> new PassThroughScorer(m), publisher, false);
-            result.set("passThrough", json.createArrayNode().add(passFirst).add(passSecond));
-            result.set("scoring", scoring);
-            double bestPass = Math.max(passFirst.get("throughputPerSec").asDouble(), passSecond.get("throughputPerSec").asDouble());
-            double ratio = scoring.get("throughputPerSec").asDouble() / bestPass;
-            result.put("throughputRatio", round(ratio));
-            result.put("ratioNote", "scoring throughput / the faster of the two pass-through runs");
+            // A discarded warm-up of both modes on a small topic: the first run in a JVM otherwise
+            // pays for JIT compilation of the whole Kafka/Avro path and looks much slower.
+            String warmupTopic = runId + "-warmup-pairs";
+            int warmupPairs = Math.min(WARMUP_PAIRS, opt.pairs());
+            TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), List.of(new io.simstream.topics.TopicSpec<>(
+                    warmupTopic, Serdes.String(), topics.pairs().valueSerde(), opt.partitions(), Map.of())));
+            for (int i = 0; i < warmupPairs; i++) {
+                send(record(warmupTopic, "wu-" + i, i));
+            }
+            producer.flush();
+            runMode("warmup-pass-through", warmupTopic, PassThroughScorer::new, publisher, false, false);
+            runMode("warmup-scoring", warmupTopic, PairScorerFactory.FASTEST, publisher, false, false);
+
+            // Pass-through and scoring alternate, so a change in machine load (other jobs on the
+            // shared cores) hits both; each round's ratio compares two neighbouring runs.
+            ArrayNode passRuns = json.createArrayNode();
+            ArrayNode scoringRuns = json.createArrayNode();
+            List<Double> passTput = new ArrayList<>();
+            List<Double> scoringTput = new ArrayList<>();
+            ArrayNode roundRatios = json.createArrayNode();
+            for (int round = 1; round <= opt.rounds(); round++) {
+                ObjectNode pass = runMode("pass-through-" + round, PassThroughScorer::new, publisher, false);
+                ObjectNode scored = runMode("scoring-" + round, PairScorerFactory.FASTEST, publisher, round == 1);
+                passRuns.add(pass);
+                scoringRuns.add(scored);
+                passTput.add(pass.get("throughputPerSec").asDouble());
+                scoringTput.add(scored.get("throughputPerSec").asDouble());
+                roundRatios.add(round(scored.get("throughputPerSec").asDouble() / pass.get("throughputPerSec").asDouble()));
+            }
+            result.set("passThrough", passRuns);
+            result.set("scoring", scoringRuns);
+            result.set("roundRatios", roundRatios);
+            result.put("throughputRatio", round(median(scoringTput) / median(passTput)));
+            result.put("ratioNote", "median scoring throughput / median pass-through throughput over the rounds,"
+                    + " after a discarded warm-up run of each");
             result.set("memory", memory(model));
+            result.put("producerSendErrors", sendErrors.get());
+            if (lastSendError != null) {
+                result.put("lastSendError", lastSendError);
+            }
             return result;
         }
     }
 
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** The 1-minute load average, to judge how much other work shared the cores during a run. */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
     private ObjectNode runMode(String mode, PairScorerFactory scorers, ModelPublisher publisher, boolean swaps)
             throws Exception {
-        TopicNames names = new TopicNames(topics.pairs().name(), runId + "-" + mode + "-decisions",
+        return runMode(mode, topics.pairs().name(), scorers, publisher, true, swaps);
+    }
+
+    private ObjectNode runMode(String mode, String pairsTopic, PairScorerFactory scorers, ModelPublisher publisher,
+                               boolean latency, boolean swaps) throws Exception {
+        TopicNames names = new TopicNames(pairsTopic, runId + "-" + mode + "-decisions",
                 topics.models().name(), runId + "-" + mode + "-dlq");
         Topics modeTopics = new Topics(names, registry, opt.partitions());
         TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), modeTopics.all());
-        long backlog = backlogSize();
+        long backlog = backlogSize(pairsTopic);
         Path state = Files.createTempDirectory("simstream-bench-" + mode);
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
@@ -158,6 +208,7 @@ public final class E2eBenchmark {
         ScoringConfig config = ScoringConfig.of(settings);
         log.accept(String.format(Locale.ROOT, "[%s] scoring a backlog of %,d pairs", mode, backlog));
         ObjectNode out = new ObjectMapper().createObjectNode();
+        out.put("loadAverageBefore", round(loadAverage()));
         try (DecisionWatcher watcher = new DecisionWatcher(bootstrap, Map.of(), modeTopics.decisions());
              ScoringService service = ScoringService.start(config, registry, scorers)) {
             long deadline = System.nanoTime() + (long) ((backlog / 1000.0 + 180) * 1e9);
@@ -168,9 +219,13 @@ public final class E2eBenchmark {
                 Thread.sleep(100);
             }
             double tput = (backlog - 1) / watcher.spanSeconds();
+            out.put("loadAverageAfter", round(loadAverage()));
             log.accept(String.format(Locale.ROOT, "[%s] %,.0f pairs/s (%.1f s)", mode, tput, watcher.spanSeconds()));
             out.put("throughputPerSec", Math.round(tput)).put("seconds", round(watcher.spanSeconds()));
 
+            if (!latency) {
+                return out;
+            }
             String probe = runId + "-" + mode + "-lat-";
             watcher.probe(probe);
             produceAtRate(probe, opt.probePairs(), opt.ratePerSecond());
@@ -240,11 +295,11 @@ public final class E2eBenchmark {
         return m;
     }
 
-    private long backlogSize() throws Exception {
+    private long backlogSize(String pairsTopic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             for (int p = 0; p < opt.partitions(); p++) {
-                req.put(new TopicPartition(topics.pairs().name(), p), OffsetSpec.latest());
+                req.put(new TopicPartition(pairsTopic, p), OffsetSpec.latest());
             }
             return admin.listOffsets(req).all().get().values().stream().mapToLong(o -> o.offset()).sum();
         }
@@ -252,7 +307,7 @@ public final class E2eBenchmark {
 
     private void produceBacklog(String prefix, int n) throws Exception {
         for (int i = 0; i < n; i++) {
-            producer.send(record(prefix + i, i));
+            send(record(prefix + i, i));
         }
         producer.flush();
     }
@@ -271,14 +326,27 @@ public final class E2eBenchmark {
                     return;
                 }
             }
-            producer.send(record(prefix + i, i));
+            send(record(prefix + i, i));
         }
         producer.flush();
     }
 
+    private void send(ProducerRecord<String, VectorPair> r) {
+        producer.send(r, (md, e) -> {
+            if (e != null) {
+                sendErrors.incrementAndGet();
+                lastSendError = e.toString();
+            }
+        });
+    }
+
     private ProducerRecord<String, VectorPair> record(String id, int i) {
+        return record(topics.pairs().name(), id, i);
+    }
+
+    private ProducerRecord<String, VectorPair> record(String topic, String id, int i) {
         VectorPair t = templates.get(i % templates.size());
-        return new ProducerRecord<>(topics.pairs().name(), id,
+        return new ProducerRecord<>(topic, id,
                 new VectorPair(id, t.getLeft(), t.getRight(), Instant.ofEpochMilli(System.currentTimeMillis()), null));
     }
 

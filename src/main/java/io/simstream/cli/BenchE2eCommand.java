@@ -44,13 +44,16 @@ public final class BenchE2eCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--rounds", defaultValue = "3", description = "Alternating pass-through/scoring rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--out", defaultValue = "bench-results/e2e.json", paramLabel = "FILE",
             description = "Where to write the results (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (pairs < 2 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1) {
+        if (pairs < 2 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1 || rounds < 1) {
             throw new UserInputException("bench e2e: --pairs >= 2, --rate >= 10, other counts >= 1 (--swaps >= 0)");
         }
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
@@ -58,7 +61,7 @@ public final class BenchE2eCommand implements Callable<Integer> {
         }
         var registry = registryUrl == null ? null : new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
         var options = new E2eBenchmark.Options(pairs, dim, partitions, bootstrap, registry, rate, probePairs, swaps,
-                guarantee, threads, out);
+                guarantee, threads, rounds);
         var result = new E2eBenchmark(options, System.out::println).run();
         E2eBenchmark.write(result, out);
         System.out.println(result.toPrettyString());

@@ -69,6 +69,13 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     public void process(Record<String, VectorPair> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         LoadedModel model = live.current();
+        if (model == null && record.value() == null) {
+            // Nothing to wait for (and a null put would delete from the store): dead-letter it now.
+            context.forward(record.withValue(ScoringOutcome.of(deadLetter(record.key(), null, meta.topic(),
+                    meta.partition(), meta.offset(), PairValidator.check(null, 0)))));
+            metrics.deadLetter(DeadLetterReason.MISSING_SIDE);
+            return;
+        }
         if (model == null) {
             if (waitingCount == 0) {
                 LOG.info("no model '{}' yet: pairs wait until one is loaded", live.name());

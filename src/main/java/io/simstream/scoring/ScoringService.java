@@ -31,6 +31,7 @@ public final class ScoringService implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ScoringService(ScoringConfig config, SchemaRegistry registry, PairScorerFactory scorers) {
         this.config = config;
@@ -122,7 +123,11 @@ public final class ScoringService implements AutoCloseable {
         return live.isLoaded() ? null : "no model '" + live.name() + "' loaded yet";
     }
 
+    /** Idempotent: the shutdown hook and an error path may both call it. */
     public void close(Duration timeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (metricsServer != null) {
             metricsServer.close();
         }

@@ -3,6 +3,7 @@ package io.simstream.scoring;
 import io.simstream.config.ScoringConfig;
 import io.simstream.registry.ConfluentRegistryClient;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,22 +19,19 @@ public final class ServeRunner {
         ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         ScoringService service = ScoringService.start(config, registry, scorers);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutdown requested: closing Kafka Streams (timeout {})", config.shutdownTimeout());
             service.close();
             stopped.countDown();
-        }, "simstream-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        service.streams().setStateListener((now, before) -> {
-            if (now == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
-                LOG.error("Kafka Streams failed; stopping");
-                stopped.countDown();
+            LOG.info("stopped");
+        }, "simstream-shutdown"));
+        // Streams' own listener slot must be set before start(); polling the state is enough here.
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (!service.isAlive()) {
+                LOG.error("Kafka Streams stopped in state {}; exiting", service.streams().state());
+                service.close();
+                return 1;
             }
-        });
-        stopped.await();
-        if (service.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
-            service.close();
-            return 1;
         }
         return 0;
     }

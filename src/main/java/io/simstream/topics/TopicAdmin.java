@@ -27,6 +27,27 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Waits until every partition of the new topics has a leader: a producer that starts sending
+     * to a topic before that can sit on stale metadata for a partition until its batches expire.
+     */
+    static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            var descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            boolean ready = descriptions.values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions of " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static List<String> createMissing(Admin admin, List<TopicSpec<?, ?>> topics) {
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -48,6 +69,7 @@ public final class TopicAdmin {
                 }
             }
             if (!created.isEmpty()) {
+                awaitLeaders(admin, created);
                 LOG.info("created topics {}", created);
             }
             return created;

@@ -188,6 +188,24 @@ class ScoringIntegrationTest {
         }
     }
 
+    @Test
+    void thePublisherNumbersVersionsUpwardsAndRefusesOnesThatAreNotNewer() throws Exception {
+        try (ScoringHarness h = harness("publisher")) {
+            assertEquals(1L, h.publish(1).version());
+            assertEquals(2L, h.publish(2).version());
+            try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    h.topics.models(), java.time.Clock.systemUTC())) {
+                assertEquals(2L, p.latestVersion("default"));
+                assertEquals(0L, p.latestVersion("another-model"));
+                var e = org.junit.jupiter.api.Assertions.assertThrows(io.simstream.UserInputException.class,
+                        () -> p.publish(h.model(3), "default", java.util.OptionalLong.of(2), Map.of()));
+                assertTrue(e.getMessage().contains("not newer than v2"), e.getMessage());
+                assertEquals(7L, p.publish(h.model(3), "default", java.util.OptionalLong.of(7), Map.of()).version());
+                assertEquals(7L, p.latestVersion("default"));
+            }
+        }
+    }
+
     private static int tasks(ScoringService s) {
         if (s.streams().state() != KafkaStreams.State.RUNNING) {
             return 0;

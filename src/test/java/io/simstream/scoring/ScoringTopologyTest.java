@@ -175,6 +175,19 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aRecordWithoutValueIsDeadLetteredEvenBeforeAnyModel() {
+        pairs.pipeInput("k0", TestModels.pair("p0", rnd, DIM));
+        pairs.pipeInput("empty", (VectorPair) null);
+        KeyValue<String, DeadLetter> dead = deadLetters.readKeyValue();
+        assertEquals("empty", dead.key);
+        assertEquals("MISSING_SIDE", dead.value.getErrorType());
+        publish(TestModels.random(DIM, 1), 1);
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertEquals(List.of("p0"), decisions.readValuesToList().stream().map(PairDecision::getPairId).toList(),
+                "the waiting pair is still there and scored once");
+    }
+
+    @Test
     void waitingPairsAreDrainedByThePunctuatorWithoutNewTraffic() {
         pairs.pipeInput("k0", TestModels.pair("p0", rnd, DIM));
         pairs.pipeInput("k1", TestModels.pair("p1", rnd, DIM));

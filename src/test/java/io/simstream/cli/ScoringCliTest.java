@@ -1,0 +1,64 @@
+package io.simstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.simstream.config.ConfigField;
+import io.simstream.config.ScoringConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** serve and publish at the command line: help text and user-error handling (no broker needed). */
+class ScoringCliTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void serveHelpListsEveryDeclaredSettingWithItsEnvironmentVariable() {
+        Run r = run("serve", "--help");
+        assertEquals(0, r.exit());
+        for (ConfigField f : ScoringConfig.FIELDS) {
+            assertTrue(r.out().contains(f.name()) && r.out().contains(f.envName()), "serve --help lacks " + f.name());
+        }
+    }
+
+    @Test
+    void serveWithABadSettingFailsAsAUserErrorNamingTheSetting() {
+        Run r = run("serve", "--bootstrap", "localhost:1", "--registry-url", "http://localhost:1",
+                "--set", "processing.guarantee=exactly_once");
+        assertEquals(Main.EXIT_USER_ERROR, r.exit());
+        assertTrue(r.err().contains("processing.guarantee") && r.err().contains("exactly_once_v2"), r.err());
+    }
+
+    @Test
+    void publishRejectsAMissingOrCorruptModelFileBeforeTouchingKafka() throws Exception {
+        Run missing = run("publish", "--model", dir.resolve("nope").toString(), "--bootstrap", "localhost:1",
+                "--registry-url", "http://localhost:1");
+        assertEquals(Main.EXIT_USER_ERROR, missing.exit());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+
+        Files.write(dir.resolve("model.simstream"), new byte[] {1, 2, 3});
+        Run corrupt = run("publish", "--model", dir.toString(), "--bootstrap", "localhost:1",
+                "--registry-url", "http://localhost:1");
+        assertEquals(Main.EXIT_USER_ERROR, corrupt.exit());
+        assertTrue(corrupt.err().contains("not a valid model"), corrupt.err());
+    }
+}

@@ -1,0 +1,73 @@
+package io.simstream.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.simstream.avro.ModelRecord;
+import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.topics.TopicNames;
+import io.simstream.topics.Topics;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The restart path of KAFKA-7663 / KAFKA-8037: a global store restored from its checkpoint or
+ * topic without the processor seeing the records. init() alone must bring the model back.
+ */
+class ModelStoreRestoreTest {
+    private final LiveModel live = new LiveModel("default");
+    private final ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
+    private final Topics topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
+
+    private KeyValueStore<String, ModelRecord> storeHolding(MockProcessorContext<Void, Void> context,
+                                                           Map<String, ModelRecord> records) {
+        KeyValueStore<String, ModelRecord> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(ScoringTopology.MODEL_STORE), Serdes.String(),
+                topics.models().valueSerde()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        records.forEach(store::put);
+        return store;
+    }
+
+    private ModelStoreProcessor processor() {
+        return new ModelStoreProcessor(ScoringTopology.MODEL_STORE, live,
+                new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()), metrics);
+    }
+
+    @Test
+    void initLoadsTheServedModelFromAStoreFilledWithoutProcess() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(new Properties());
+        storeHolding(context, Map.of(
+                "default", ModelRecords.of(TestModels.random(8, 1), "default", 3, Map.of(), Instant.now()),
+                "other", ModelRecords.of(TestModels.random(8, 2), "other", 9, Map.of(), Instant.now())));
+        assertFalse(live.isLoaded());
+
+        processor().init(context);
+
+        assertEquals(3L, live.version(), "the served name's model is live; other names are not served");
+        assertEquals(1.0, metrics.swapCount());
+    }
+
+    @Test
+    void aCorruptRecordInTheStoreIsRejectedAtInitAndNothingIsServed() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(new Properties());
+        ModelRecord corrupt = ModelRecords.of(TestModels.random(8, 1), "default", 3, Map.of(), Instant.now());
+        corrupt.setArtifact(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        storeHolding(context, Map.of("default", corrupt));
+
+        processor().init(context);
+
+        assertFalse(live.isLoaded());
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.SHA_MISMATCH));
+    }
+}
