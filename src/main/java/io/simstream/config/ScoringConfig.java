@@ -1,18 +1,11 @@
 package io.simstream.config;
 
-import io.simstream.UserInputException;
 import io.simstream.topics.TopicNames;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * The scoring service's settings, each declared once in {@link #FIELDS}. Sources, later winning:
@@ -39,8 +32,6 @@ public final class ScoringConfig {
             return valueOf(v.trim().toUpperCase(Locale.ROOT));
         }
     }
-
-    public static final String KAFKA_PREFIX = "kafka.";
 
     public static final ConfigField BOOTSTRAP = ConfigField.string("bootstrap.servers", null,
             "Kafka bootstrap servers, host:port[,host:port].");
@@ -84,18 +75,10 @@ public final class ScoringConfig {
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
             GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
 
-    /** Keys under this prefix configure the registry client (auth, TLS, timeouts), prefix removed. */
-    public static final String REGISTRY_PREFIX = "registry.";
+    private final DeclaredConfig values;
 
-    private final Map<String, String> values;
-    private final Map<String, String> kafkaOverrides;
-    private final Map<String, String> registrySettings;
-
-    private ScoringConfig(Map<String, String> values, Map<String, String> kafkaOverrides,
-                          Map<String, String> registrySettings) {
+    private ScoringConfig(DeclaredConfig values) {
         this.values = values;
-        this.kafkaOverrides = kafkaOverrides;
-        this.registrySettings = registrySettings;
     }
 
     /**
@@ -103,102 +86,28 @@ public final class ScoringConfig {
      * flags are name=value pairs given on the command line.
      */
     public static ScoringConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
-        Map<String, String> raw = new LinkedHashMap<>();
-        Map<String, String> origin = new LinkedHashMap<>();
-        if (file != null) {
-            readFile(file).forEach((k, v) -> {
-                raw.put(k, v);
-                origin.put(k, file.toString());
-            });
-        }
-        env.forEach((k, v) -> {
-            if (k.startsWith(ConfigField.ENV_PREFIX)) {
-                String key = keyForEnv(k);
-                raw.put(key, v);
-                origin.put(key, "environment variable " + k);
-            }
-        });
-        flags.forEach((k, v) -> {
-            raw.put(k, v);
-            origin.put(k, "flag " + k);
-        });
-        return of(raw, origin);
+        return new ScoringConfig(DeclaredConfig.load(FIELDS, file, env, flags));
     }
 
     /** From one map of settings (tests, embedded use). */
     public static ScoringConfig of(Map<String, String> settings) {
-        Map<String, String> origin = new LinkedHashMap<>();
-        settings.keySet().forEach(k -> origin.put(k, "setting " + k));
-        return of(new LinkedHashMap<>(settings), origin);
-    }
-
-    private static ScoringConfig of(Map<String, String> raw, Map<String, String> origin) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (ConfigField f : FIELDS) {
-            String v = raw.remove(f.name());
-            if (v == null) {
-                if (f.required()) {
-                    throw new UserInputException("missing setting '" + f.name() + "' (" + f.description()
-                            + "): give it in the properties file, as " + f.envName() + " or as a flag");
-                }
-                v = f.defaultValue();
-            } else {
-                String problem = f.check(v);
-                if (problem != null) {
-                    throw new UserInputException("setting '" + f.name() + "' = '" + v + "' from "
-                            + origin.get(f.name()) + " " + problem);
-                }
-            }
-            values.put(f.name(), v.trim());
-        }
-        Map<String, String> kafka = new TreeMap<>();
-        Map<String, String> registry = new TreeMap<>();
-        raw.forEach((k, v) -> {
-            if (k.startsWith(REGISTRY_PREFIX)) {
-                registry.put(k.substring(REGISTRY_PREFIX.length()), v);
-            } else {
-                kafka.put(k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k, v);
-            }
-        });
-        return new ScoringConfig(values, kafka, registry);
-    }
-
-    /** SIMSTREAM_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol; declared fields map back exactly. */
-    static String keyForEnv(String envName) {
-        for (ConfigField f : FIELDS) {
-            if (f.envName().equals(envName)) {
-                return f.name();
-            }
-        }
-        return envName.substring(ConfigField.ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-    }
-
-    private static Map<String, String> readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        Map<String, String> out = new TreeMap<>();
-        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        return out;
+        return new ScoringConfig(DeclaredConfig.of(FIELDS, settings));
     }
 
     public String get(ConfigField f) {
-        return values.get(f.name());
+        return values.get(f);
     }
 
     public int getInt(ConfigField f) {
-        return Integer.parseInt(get(f));
+        return values.getInt(f);
     }
 
     public long getLong(ConfigField f) {
-        return Long.parseLong(get(f));
+        return values.getLong(f);
     }
 
     public boolean getBoolean(ConfigField f) {
-        return Boolean.parseBoolean(get(f));
+        return values.getBoolean(f);
     }
 
     public Guarantee guarantee() {
@@ -219,7 +128,7 @@ public final class ScoringConfig {
 
     /** Settings passed through to Kafka clients and Streams (security, tuning), prefix removed. */
     public Map<String, String> kafkaOverrides() {
-        return kafkaOverrides;
+        return values.kafkaOverrides();
     }
 
     /**
@@ -227,29 +136,16 @@ public final class ScoringConfig {
      * prefix removed (e.g. registry.basic.auth.user.info).
      */
     public Map<String, String> registryClientSettings() {
-        Map<String, String> m = new TreeMap<>(registrySettings);
-        m.put("schema.registry.url", get(REGISTRY_URL));
-        return m;
+        return values.registryClientSettings(REGISTRY_URL);
     }
 
     /** Config for plain Kafka clients (admin, producers, consumers): bootstrap plus the pass-through. */
     public Map<String, Object> clientConfig() {
-        Map<String, Object> m = new LinkedHashMap<>(kafkaOverrides);
-        m.put("bootstrap.servers", get(BOOTSTRAP));
-        return m;
+        return values.clientConfig(BOOTSTRAP);
     }
 
     /** The --help text: every field with type, default and env name. */
     public static String describe() {
-        StringBuilder sb = new StringBuilder();
-        for (ConfigField f : FIELDS) {
-            sb.append(String.format("  %s (%s, %s, env %s)%n", f.name(), f.type().name().toLowerCase(Locale.ROOT),
-                    f.required() ? "required" : "default " + f.defaultValue(), f.envName()));
-            sb.append(String.format("      %s%n", f.description()));
-        }
-        sb.append(String.format("  kafka.* and any other key%n      Passed to Kafka Streams and clients, prefix removed"
-                + " (security.protocol, sasl.*, ssl.*, tuning).%n"));
-        sb.append(String.format("  registry.*%n      Registry client settings, prefix removed (e.g. basic.auth.user.info).%n"));
-        return sb.toString();
+        return DeclaredConfig.describe(FIELDS);
     }
 }
