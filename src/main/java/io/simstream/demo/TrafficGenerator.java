@@ -3,6 +3,7 @@ package io.simstream.demo;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.VectorPair;
 import io.simstream.data.PairDataset;
+import io.simstream.data.Vectors;
 import io.simstream.topics.TopicSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,8 +90,8 @@ public final class TrafficGenerator implements AutoCloseable {
                     sendBroken(id, n);
                     continue;
                 }
-                VectorPair pair = VectorPair.newBuilder().setId(id).setLeft(floats(batch.left()[i]))
-                        .setRight(floats(batch.right()[i])).setEventTime(now).build();
+                VectorPair pair = VectorPair.newBuilder().setId(id).setLeft(Vectors.toList(batch.left()[i]))
+                        .setRight(Vectors.toList(batch.right()[i])).setEventTime(now).build();
                 send(pairsTopic.name(), id, pairsTopic.valueSerde().serializer().serialize(pairsTopic.name(), pair));
                 labels.add(LabeledPair.newBuilder().setId(id).setLeft(pair.getLeft()).setRight(pair.getRight())
                         .setSame(batch.labels()[i] == 1).setLabeledAt(now).setSource("demo").build());
@@ -117,7 +118,7 @@ public final class TrafficGenerator implements AutoCloseable {
             PairDataset one = source.next(1, isShifted());
             float[] right = java.util.Arrays.copyOf(one.right()[0], source.dim() - 1);
             value = pairsTopic.valueSerde().serializer().serialize(pairsTopic.name(), VectorPair.newBuilder().setId(id)
-                    .setLeft(floats(one.left()[0])).setRight(floats(right)).setEventTime(Instant.now()).build());
+                    .setLeft(Vectors.toList(one.left()[0])).setRight(Vectors.toList(right)).setEventTime(Instant.now()).build());
         }
         send(pairsTopic.name(), id, value);
         brokenSent.incrementAndGet();
@@ -149,14 +150,6 @@ public final class TrafficGenerator implements AutoCloseable {
 
     public long sendErrors() {
         return sendErrors.get();
-    }
-
-    static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float x : v) {
-            out.add(x);
-        }
-        return out;
     }
 
     @Override

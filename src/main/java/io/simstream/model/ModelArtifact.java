@@ -97,6 +97,15 @@ public final class ModelArtifact {
     public int inputDim() { return normalizer.dim(); }
     public int embeddingDim() { return encoder.get(encoder.size() - 1).out(); }
 
+    /** The widest activation vector of the forward pass (input included): scratch-buffer size for kernels. */
+    public int widestLayer() {
+        int widest = inputDim();
+        for (DenseLayer l : encoder) {
+            widest = Math.max(widest, l.out());
+        }
+        return widest;
+    }
+
     public int parameterCount() {
         int n = 0;
         for (DenseLayer l : encoder) {

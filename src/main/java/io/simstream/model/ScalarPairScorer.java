@@ -13,12 +13,8 @@ public final class ScalarPairScorer implements PairScorer {
 
     public ScalarPairScorer(ModelArtifact model) {
         this.model = model;
-        int widest = model.inputDim();
-        for (DenseLayer l : model.encoder()) {
-            widest = Math.max(widest, l.out());
-        }
-        int w = widest;
-        this.scratch = ThreadLocal.withInitial(() -> new float[4][w]);
+        int widest = model.widestLayer();
+        this.scratch = ThreadLocal.withInitial(() -> new float[4][widest]);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.simstream.retraining;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.VectorPair;
 import io.simstream.data.PairDataset;
+import io.simstream.data.Vectors;
 import io.simstream.scoring.PairValidator;
 import java.util.List;
 
@@ -27,18 +28,11 @@ public final class LabeledPairs {
         int[] labels = new int[pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {
             LabeledPair p = pairs.get(i);
-            left[i] = toArray(p.getLeft());
-            right[i] = toArray(p.getRight());
+            left[i] = Vectors.toArray(p.getLeft());
+            right[i] = Vectors.toArray(p.getRight());
             labels[i] = p.getSame() ? 1 : 0;
         }
         return new PairDataset(left, right, labels, dim, source);
     }
 
-    static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
 }

@@ -3,6 +3,7 @@ package io.simstream.scoring;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
+import io.simstream.data.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -129,8 +130,8 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
             metrics.deadLetter(violation.reason());
             return ScoringOutcome.of(deadLetter(key, pair, topic, partition, offset, violation));
         }
-        float[] left = toArray(pair.getLeft());
-        float[] right = toArray(pair.getRight());
+        float[] left = Vectors.toArray(pair.getLeft());
+        float[] right = Vectors.toArray(pair.getRight());
         long start = System.nanoTime();
         float score = model.scorer().score(left, right);
         metrics.scored(System.nanoTime() - start);
@@ -153,14 +154,6 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
         byte[] value = pair == null ? null : pairSerializer.serialize(topic, pair);
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         return deadLetters.of(keyBytes, value, topic, partition, offset, violation.reason(), violation.message());
-    }
-
-    private static float[] toArray(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 
     /** Store key of a waiting pair: zero-padded sequence first, so the store iterates in arrival order. */

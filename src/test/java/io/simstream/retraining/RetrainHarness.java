@@ -7,6 +7,7 @@ import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
 import io.simstream.config.ScoringConfig;
 import io.simstream.data.PairDataset;
+import io.simstream.data.Vectors;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.registry.SchemaRegistry;
@@ -133,7 +134,7 @@ final class RetrainHarness implements AutoCloseable {
         for (int i = 0; i < data.size(); i++) {
             String id = idPrefix + i;
             acks.add(pairs.send(new ProducerRecord<>(names.pairs(), id, VectorPair.newBuilder().setId(id)
-                    .setLeft(floats(data.left()[i])).setRight(floats(data.right()[i])).setEventTime(Instant.now())
+                    .setLeft(Vectors.toList(data.left()[i])).setRight(Vectors.toList(data.right()[i])).setEventTime(Instant.now())
                     .build())));
         }
         for (Future<?> f : acks) {
@@ -148,7 +149,7 @@ final class RetrainHarness implements AutoCloseable {
             String id = idPrefix + i;
             int y = labelOverride == null ? data.labels()[i] : labelOverride[i];
             acks.add(labels.send(new ProducerRecord<>(retrainNames.labeledPairs(), id, LabeledPair.newBuilder()
-                    .setId(id).setLeft(floats(data.left()[i])).setRight(floats(data.right()[i])).setSame(y == 1)
+                    .setId(id).setLeft(Vectors.toList(data.left()[i])).setRight(Vectors.toList(data.right()[i])).setSame(y == 1)
                     .setLabeledAt(Instant.now()).setSource("test").build())));
         }
         for (Future<?> f : acks) {
@@ -158,14 +159,6 @@ final class RetrainHarness implements AutoCloseable {
 
     void sendRawLabel(String key, byte[] value) throws Exception {
         raw.send(new ProducerRecord<>(retrainNames.labeledPairs(), key, value)).get();
-    }
-
-    static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float x : v) {
-            out.add(x);
-        }
-        return out;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
+import io.simstream.data.Vectors;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.ScalarPairScorer;
@@ -97,7 +98,7 @@ class ScoringTopologyTest {
     }
 
     private static float expectedScore(ModelArtifact artifact, VectorPair p) {
-        return new ScalarPairScorer(artifact).score(TestModels.array(p.getLeft()), TestModels.array(p.getRight()));
+        return new ScalarPairScorer(artifact).score(Vectors.toArray(p.getLeft()), Vectors.toArray(p.getRight()));
     }
 
     @Test

@@ -60,12 +60,4 @@ public final class TestModels {
     public static VectorPair pair(String id, Random rnd, int dim) {
         return new VectorPair(id, vector(rnd, dim), vector(rnd, dim), Instant.ofEpochMilli(System.currentTimeMillis()), null);
     }
-
-    public static float[] array(List<Float> v) {
-        float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i);
-        }
-        return out;
-    }
 }
