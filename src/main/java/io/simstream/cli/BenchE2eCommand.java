@@ -44,7 +44,7 @@ public final class BenchE2eCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Alternating pass-through/scoring rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Alternating pass-through/scoring rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--out", defaultValue = "bench-results/e2e.json", paramLabel = "FILE",

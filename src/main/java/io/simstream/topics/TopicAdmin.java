@@ -35,9 +35,18 @@ public final class TopicAdmin {
             TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            var descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-            boolean ready = descriptions.values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                var descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                ready = descriptions.values().stream().allMatch(d -> d.partitions().stream()
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // Right after creation the broker answering may not know the topic yet.
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
             if (ready) {
                 return;
             }
