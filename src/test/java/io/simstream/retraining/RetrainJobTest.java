@@ -1,0 +1,82 @@
+package io.simstream.retraining;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.simstream.avro.LabeledPair;
+import io.simstream.avro.ModelEvent;
+import io.simstream.data.PairDataset;
+import io.simstream.data.SyntheticPairs;
+import io.simstream.data.Vectors;
+import io.simstream.model.ModelArtifact;
+import io.simstream.scoring.TestModels;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** One retraining round without Kafka or DL4J: what reaches the trainer, the gate and the event. */
+class RetrainJobTest {
+    private static final int DIM = 8;
+
+    private static List<LabeledPair> window(int n) {
+        PairDataset d = SyntheticPairs.generate(SyntheticPairs.Spec.of(n, DIM, 3));
+        List<LabeledPair> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(LabeledPair.newBuilder().setId("p" + i).setLeft(Vectors.toList(d.left()[i]))
+                    .setRight(Vectors.toList(d.right()[i])).setSame(d.labels()[i] == 1)
+                    .setLabeledAt(Instant.ofEpochMilli(i)).setSource("test").build());
+        }
+        return out;
+    }
+
+    @Test
+    void trainerNeverSeesTheHoldoutAndAPassingChallengerIsPublished() {
+        AtomicInteger trainedOn = new AtomicInteger();
+        AtomicReference<ModelArtifact> published = new AtomicReference<>();
+        ModelArtifact champion = TestModels.random(DIM, 1);
+        // A perfect-looking gate: no floor, any tolerance; the challenger is another random model.
+        RetrainJob job = new RetrainJob("m", (data, champ) -> {
+            trainedOn.set(data.size());
+            assertEquals(champion, champ, "the champion is handed to the trainer for a warm start");
+            return TestModels.random(DIM, 2);
+        }, new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.25, a -> {
+            published.set(a);
+            return 7;
+        }, Clock.systemUTC());
+
+        ModelEvent e = job.run(window(400), champion);
+
+        assertEquals(300, trainedOn.get(), "the newest 25% (100 pairs) is held out");
+        assertEquals("PUBLISHED", e.getEventType());
+        assertEquals(7L, e.getChallengerVersion());
+        assertEquals("m", published.get().name(), "published under the job's model name");
+        assertEquals(400, e.getWindowSize());
+        assertEquals(100, e.getHoldoutSize());
+        assertTrue(e.getChampionMetric() >= 0 && e.getChampionMetric() <= 1, "champion scored on the holdout");
+        assertTrue(e.getChallengerMetric() >= 0 && e.getChallengerMetric() <= 1, "challenger scored on the holdout");
+    }
+
+    @Test
+    void aRejectedChallengerIsNotPublishedAndAFailedRoundIsReportedNotThrown() {
+        AtomicInteger publishes = new AtomicInteger();
+        RetrainJob rejecting = new RetrainJob("m", (data, champ) -> TestModels.random(DIM, 2),
+                new PromotionGate(GateMetric.AUC, 0.0, 1.01), 0.2, a -> publishes.incrementAndGet(), Clock.systemUTC());
+        ModelEvent rejected = rejecting.run(window(100), null);
+        assertEquals("REJECTED", rejected.getEventType());
+        assertNull(rejected.getChampionVersion());
+        assertEquals(0, publishes.get());
+
+        RetrainJob failing = new RetrainJob("m", (data, champ) -> {
+            throw new IllegalStateException("training diverged");
+        }, new PromotionGate(GateMetric.AUC, 0.0, 0.0), 0.2, a -> publishes.incrementAndGet(), Clock.systemUTC());
+        ModelEvent failed = failing.run(window(100), null);
+        assertEquals("TRAINING_FAILED", failed.getEventType());
+        assertEquals("training diverged", failed.getReason());
+        assertEquals(0, publishes.get());
+    }
+}
