@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
-import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.testkit.Await;
+import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
@@ -28,9 +28,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,22 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM.
  */
 class ServeProcessTest {
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final BrokerPerClass KAFKA = new BrokerPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void servesAfterAModelIsPublishedAndStopsCleanlyOnSigterm() throws Exception {
@@ -69,7 +59,7 @@ class ServeProcessTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Dlog4j2.configurationFile=log4j2.xml",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--bootstrap", kafka.bootstrapServers()));
+                "--bootstrap", KAFKA.bootstrapServers()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.put("SIMSTREAM_REGISTRY_URL", SharedRegistry.url());
@@ -101,15 +91,15 @@ class ServeProcessTest {
             Path modelDir = Files.createDirectories(dir.resolve("model"));
             io.simstream.scoring.ScoringCliFixtures.model(8).write(modelDir.resolve("model.simstream"));
             int published = Main.commandLine().execute("publish", "--model", modelDir.toString(),
-                    "--bootstrap", kafka.bootstrapServers(), "--registry-url", SharedRegistry.url(),
+                    "--bootstrap", KAFKA.bootstrapServers(), "--registry-url", SharedRegistry.url(),
                     "--topic", names.models(), "--meta", "source=test");
             assertEquals(0, published, "publish exit code");
             Await.until("/ready to be ready", () -> http(port, "/ready"), "ready\n"::equals, Duration.ofSeconds(60));
 
             try (KafkaProducer<String, VectorPair> producer = new KafkaProducer<>(
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), Serdes.String().serializer(),
+                    Map.of("bootstrap.servers", KAFKA.bootstrapServers()), Serdes.String().serializer(),
                     topics.pairs().valueSerde().serializer());
-                 TopicReader<String, PairDecision> decisions = new TopicReader<>(kafka.bootstrapServers(),
+                 TopicReader<String, PairDecision> decisions = new TopicReader<>(KAFKA.bootstrapServers(),
                          names.decisions(), 2, Serdes.String().deserializer(), topics.decisions().valueSerde().deserializer())) {
                 List<Float> v = List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
                 producer.send(new ProducerRecord<>(names.pairs(), "x", new VectorPair("x", v, v, Instant.now(), null))).get();

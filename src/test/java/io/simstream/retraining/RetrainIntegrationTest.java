@@ -9,10 +9,10 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.PairDecision;
 import io.simstream.data.PairDataset;
 import io.simstream.data.SyntheticPairs;
-import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.model.ModelArtifact;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.Await;
+import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.training.Dl4jChallengerTrainer;
 import io.simstream.training.SiameseTrainer;
@@ -23,9 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The retrainer on a real in-JVM KRaft broker and the real registry, with the real scoring
@@ -36,22 +35,13 @@ class RetrainIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int DIM = 32;
     private static final TrainingConfig TRAINING = TrainingConfig.defaults().withMaxEpochs(30);
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final BrokerPerClass KAFKA = new BrokerPerClass();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static RetrainHarness harness(String name) throws Exception {
-        return new RetrainHarness(kafka.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
+        return new RetrainHarness(KAFKA.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
                 SharedRegistry.unique(name));
     }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
-import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.testkit.Await;
+import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,9 +22,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scoring service on a real in-JVM KRaft broker and the real registry: waiting for the first
@@ -33,22 +32,13 @@ import org.junit.jupiter.api.Test;
  */
 class ScoringIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final BrokerPerClass KAFKA = new BrokerPerClass();
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
 
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static ScoringHarness harness(String name) throws Exception {
-        return new ScoringHarness(kafka.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
+        return new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
                 SharedRegistry.unique(name));
     }
 
@@ -193,7 +183,7 @@ class ScoringIntegrationTest {
         try (ScoringHarness h = harness("publisher")) {
             assertEquals(1L, h.publish(1).version());
             assertEquals(2L, h.publish(2).version());
-            try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
                     h.topics.models(), java.time.Clock.systemUTC())) {
                 assertEquals(2L, p.latestVersion("default"));
                 assertEquals(0L, p.latestVersion("another-model"));

@@ -1,0 +1,30 @@
+package io.simstream.testkit;
+
+import io.simstream.embedded.EmbeddedKafka;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real single-node KRaft broker for one test class, as Kafka's own Streams integration tests
+ * do: {@code @RegisterExtension static final BrokerPerClass KAFKA = new BrokerPerClass();}.
+ */
+public final class BrokerPerClass implements BeforeAllCallback, AfterAllCallback {
+    private EmbeddedKafka kafka;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+}
