@@ -37,12 +37,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -188,7 +190,7 @@ public final class DemoRunner {
         double lastDecisions = 0;
         long lastTick = start;
         boolean tty = System.console() != null;
-        Map<Long, OnlineAccuracy> lastCounts = new java.util.HashMap<>();
+        Map<Long, OnlineAccuracy> lastCounts = new HashMap<>();
         while (System.nanoTime() < end) {
             if (stopRequested.await(options.statusEvery().toMillis(), TimeUnit.MILLISECONDS)) {
                 break;
@@ -289,7 +291,7 @@ public final class DemoRunner {
         }
     }
 
-    private static <T> T attempt(String part, java.util.concurrent.Callable<T> task) {
+    private static <T> T attempt(String part, Callable<T> task) {
         try {
             return task.call();
         } catch (Exception e) {

@@ -5,9 +5,11 @@ import io.simstream.avro.VectorPair;
 import io.simstream.data.PairDataset;
 import io.simstream.data.Vectors;
 import io.simstream.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,10 +115,10 @@ public final class TrafficGenerator implements AutoCloseable {
     private void sendBroken(String id, long n) {
         byte[] value;
         if ((n / settings.badEvery()) % 2 == 0) {
-            value = "{\"not\": \"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            value = "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8);
         } else {
             PairDataset one = source.next(1, isShifted());
-            float[] right = java.util.Arrays.copyOf(one.right()[0], source.dim() - 1);
+            float[] right = Arrays.copyOf(one.right()[0], source.dim() - 1);
             value = pairsTopic.valueSerde().serializer().serialize(pairsTopic.name(), VectorPair.newBuilder().setId(id)
                     .setLeft(Vectors.toList(one.left()[0])).setRight(Vectors.toList(right)).setEventTime(Instant.now()).build());
         }

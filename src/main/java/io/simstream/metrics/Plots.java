@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SortedMap;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -16,6 +17,8 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.statistics.HistogramType;
 import org.jfree.data.xy.XYSeries;
@@ -63,7 +66,7 @@ public final class Plots {
      * @param markers  time -> label, e.g. 42.0 -> "v2"
      */
     public static void timeline(double[] seconds, double[] decisionsPerSecond, double[] accuracy,
-                                java.util.SortedMap<Double, String> markers, String title, Path file) throws IOException {
+                                SortedMap<Double, String> markers, String title, Path file) throws IOException {
         XYSeries rate = new XYSeries("decisions/s");
         XYSeries acc = new XYSeries("online accuracy of the live model, per interval");
         for (int i = 0; i < seconds.length; i++) {
@@ -78,11 +81,11 @@ public final class Plots {
         XYPlot bottom = linePlot(new XYSeriesCollection(acc), "accuracy");
         for (XYPlot p : List.of(top, bottom)) {
             markers.forEach((t, label) -> {
-                org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(t, Color.GRAY,
+                ValueMarker m = new ValueMarker(t, Color.GRAY,
                         new BasicStroke(1.5f));
                 m.setLabel(label);
-                m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
-                m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+                m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+                m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
                 p.addDomainMarker(m);
             });
         }

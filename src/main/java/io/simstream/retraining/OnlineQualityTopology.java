@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Live model quality: each decision is joined with the label that arrives later for the same
@@ -49,11 +52,10 @@ public final class OnlineQualityTopology {
                         JoinWindows.ofTimeDifferenceAndGrace(labelDelay, Duration.ofSeconds(30)),
                         StreamJoined.with(Serdes.String(), topics.decisionSerde(), topics.labelSerde())
                                 .withName("decision-label-join").withStoreName("decision-label-join"))
-                .map((pairId, outcome) -> org.apache.kafka.streams.KeyValue.pair(outcome.modelKey(), outcome.correct()))
+                .map((pairId, outcome) -> KeyValue.pair(outcome.modelKey(), outcome.correct()))
                 .groupByKey(Grouped.with("by-model-version", Serdes.String(), Serdes.Boolean()))
                 .aggregate(() -> OnlineAccuracy.EMPTY, (model, correct, acc) -> acc.add(correct),
-                        Materialized.<String, OnlineAccuracy, org.apache.kafka.streams.state.KeyValueStore<
-                                org.apache.kafka.common.utils.Bytes, byte[]>>as("online-accuracy")
+                        Materialized.<String, OnlineAccuracy, KeyValueStore<Bytes, byte[]>>as("online-accuracy")
                                 .withKeySerde(Serdes.String()).withValueSerde(OnlineAccuracy.serde()))
                 .toStream()
                 .peek(listener::accept)

@@ -17,7 +17,9 @@ import io.simstream.scoring.ModelPublisher;
 import io.simstream.scoring.PairValidator;
 import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +37,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,13 +101,12 @@ public final class RetrainService implements AutoCloseable {
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
         // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
-        List<io.simstream.topics.TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
+        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
         all.addAll(retrainTopics.all());
         TopicAdmin.createMissing(clientConfig, all);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.publisher = new ModelPublisher(clientConfig, topics.models(), clock);
         this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
         this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
@@ -110,7 +114,7 @@ public final class RetrainService implements AutoCloseable {
         this.loop = new Thread(this::consume, "retrainer-consumer");
     }
 
-    private org.apache.kafka.streams.Topology onlineQualityTopology() {
+    private Topology onlineQualityTopology() {
         StreamsBuilder builder = new StreamsBuilder();
         OnlineQualityTopology.build(builder, new OnlineQualityTopology.Topics(
                         topics.decisions().name(), topics.decisions().valueSerde(),
@@ -228,7 +232,7 @@ public final class RetrainService implements AutoCloseable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> r, DeadLetterReason reason, String message) {
-        byte[] key = r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
         DeadLetter dl = deadLetters.of(key, r.value(), r.topic(), r.partition(), r.offset(), reason, message);
         String dlq = retrainTopics.labelDeadLetters().name();
         producer.send(new ProducerRecord<>(dlq, r.key(),

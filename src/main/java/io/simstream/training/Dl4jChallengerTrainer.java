@@ -1,6 +1,7 @@
 package io.simstream.training;
 
 import io.simstream.data.PairDataset;
+import io.simstream.model.DenseLayer;
 import io.simstream.model.ModelArtifact;
 import io.simstream.retraining.ChallengerTrainer;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Dl4jChallengerTrainer implements ChallengerTrainer {
         if (champion == null) {
             return false;
         }
-        List<Integer> sizes = champion.encoder().stream().map(io.simstream.model.DenseLayer::out).toList();
+        List<Integer> sizes = champion.encoder().stream().map(DenseLayer::out).toList();
         return champion.inputDim() == dim && champion.head() == config.head() && sizes.equals(config.hiddenSizes());
     }
 }
