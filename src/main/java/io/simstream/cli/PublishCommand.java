@@ -1,9 +1,9 @@
 package io.simstream.cli;
 
+import io.simstream.lifecycle.ModelFiles;
+import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
-import io.simstream.scoring.ModelFiles;
-import io.simstream.scoring.ModelPublisher;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.file.Path;

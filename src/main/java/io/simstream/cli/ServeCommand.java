@@ -1,7 +1,7 @@
 package io.simstream.cli;
 
 import io.simstream.config.ScoringConfig;
-import io.simstream.scoring.PairScorerFactory;
+import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.scoring.ServeRunner;
 import java.util.Map;
 import java.util.concurrent.Callable;

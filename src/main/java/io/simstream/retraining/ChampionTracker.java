@@ -1,9 +1,9 @@
 package io.simstream.retraining;
 
 import io.simstream.avro.ModelRecord;
-import io.simstream.scoring.LoadedModel;
-import io.simstream.scoring.ModelLoader;
-import io.simstream.scoring.ModelRejectedException;
+import io.simstream.lifecycle.LoadedModel;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.time.Duration;

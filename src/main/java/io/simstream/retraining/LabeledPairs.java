@@ -4,7 +4,7 @@ import io.simstream.avro.LabeledPair;
 import io.simstream.avro.VectorPair;
 import io.simstream.data.PairDataset;
 import io.simstream.data.Vectors;
-import io.simstream.scoring.PairValidator;
+import io.simstream.deadletter.PairValidator;
 import java.util.List;
 
 /** Turns labeled-pair events into a data set for training and evaluation. */

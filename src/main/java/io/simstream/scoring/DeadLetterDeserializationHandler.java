@@ -1,6 +1,8 @@
 package io.simstream.scoring;
 
 import io.simstream.avro.DeadLetter;
+import io.simstream.deadletter.DeadLetterReason;
+import io.simstream.deadletter.DeadLetters;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

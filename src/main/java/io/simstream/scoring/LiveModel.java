@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.lifecycle.LoadedModel;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**

@@ -1,6 +1,9 @@
 package io.simstream.scoring;
 
 import io.simstream.avro.ModelRecord;
+import io.simstream.lifecycle.LoadedModel;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ModelRejectedException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

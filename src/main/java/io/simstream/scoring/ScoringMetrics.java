@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.simstream.deadletter.DeadLetterReason;
+import io.simstream.lifecycle.ModelRejectedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

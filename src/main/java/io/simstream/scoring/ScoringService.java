@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.config.ScoringConfig;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicAdmin;

@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.lifecycle.ModelLoader;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.simstream.scoring;
 
 import io.simstream.config.ScoringConfig;
+import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.ConfluentRegistryClient;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.avro.LabeledPair;
 import io.simstream.data.PairDataset;
-import io.simstream.scoring.DeadLetterReason;
-import io.simstream.scoring.PairValidator;
+import io.simstream.deadletter.DeadLetterReason;
+import io.simstream.deadletter.PairValidator;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.ModelRecord;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ModelRecords;
+import io.simstream.lifecycle.ModelRejectedException;
+import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;

@@ -4,6 +4,8 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
 import io.simstream.config.ScoringConfig;
+import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.model.ModelArtifact;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.testkit.TopicReader;

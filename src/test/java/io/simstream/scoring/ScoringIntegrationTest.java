@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
+import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;

@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.deadletter;
 
 import io.simstream.avro.VectorPair;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.lifecycle;
 
 import io.simstream.UserInputException;
 import io.simstream.model.InvalidModelException;

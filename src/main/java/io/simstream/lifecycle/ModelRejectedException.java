@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.lifecycle;
 
 /** A model record the service refuses to load; the previous model keeps serving. */
 public final class ModelRejectedException extends Exception {

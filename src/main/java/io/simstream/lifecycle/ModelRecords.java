@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.lifecycle;
 
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.ModelArtifact;

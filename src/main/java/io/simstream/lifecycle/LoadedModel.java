@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.lifecycle;
 
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;

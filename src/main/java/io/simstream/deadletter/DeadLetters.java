@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.deadletter;
 
 import io.simstream.avro.DeadLetter;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.deadletter;
 
 /** Why a pair went to the dead-letter topic: the DeadLetter's errorType and the metric tag. */
 public enum DeadLetterReason {

@@ -1,9 +1,9 @@
-package io.simstream.scoring;
+package io.simstream.lifecycle;
 
 import io.simstream.avro.ModelRecord;
+import io.simstream.lifecycle.ModelRejectedException.Reason;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
-import io.simstream.scoring.ModelRejectedException.Reason;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 
@@ -60,7 +60,7 @@ public final class ModelLoader {
                 clock.instant());
     }
 
-    static byte[] toArray(ByteBuffer buffer) {
+    public static byte[] toArray(ByteBuffer buffer) {
         ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);
