@@ -1,12 +1,19 @@
 package io.simstream.data;
 
 import io.simstream.model.Normalizer;
+import java.util.Arrays;
 
 /**
- * Fits the input standardization on the training part only, over the vectors of BOTH sides: the
- * encoder is shared, so left and right live in one input space.
+ * Fits the input scaling on the training part only, over the vectors of BOTH sides: the encoder is
+ * shared, so left and right live in one input space. Two kinds ({@link InputScaling}):
  *
- * <p>Per feature: subtract the mean, divide by max(std, pooled std), then by sqrt(d).
+ * <p>GLOBAL (default): subtract the column means, divide by sqrt(mean squared norm of the centred
+ * vectors), one number for all columns. It commutes with any orthogonal rotation of the input
+ * space and keeps the variance spectrum: on embeddings whose variance falls off across columns
+ * (PCA/SVD outputs, image embeddings) the informative leading directions stay dominant. A
+ * constant column centres to exactly 0; all-constant data gets scale 1.
+ *
+ * <p>PER_COLUMN: subtract the mean, divide by max(std, pooled std), then by sqrt(d).
  * <ul>
  * <li>The pooled-std floor keeps near-constant columns (rarely-lit border pixels, a feature
  * that is almost always 0) from being blown up into large noise; a truly constant column maps
@@ -24,7 +31,12 @@ public final class Standardizer {
     private Standardizer() {
     }
 
+    /** The default scaling ({@link InputScaling#GLOBAL}). */
     public static Normalizer fit(PairDataset train) {
+        return fit(train, InputScaling.GLOBAL);
+    }
+
+    public static Normalizer fit(PairDataset train, InputScaling scaling) {
         int d = train.dim();
         double[] sum = new double[d];
         long n = 0;
@@ -49,6 +61,13 @@ public final class Standardizer {
         double pooledVar = 0;
         for (int i = 0; i < d; i++) {
             pooledVar += sumSq[i] / n;
+        }
+        if (scaling == InputScaling.GLOBAL) {
+            // pooledVar is the mean squared norm of the centred vectors.
+            float global = (float) (pooledVar < MIN_STD * MIN_STD ? 1.0 : Math.sqrt(pooledVar));
+            float[] scale = new float[d];
+            Arrays.fill(scale, global);
+            return new Normalizer(mean, scale);
         }
         double pooledStd = Math.sqrt(pooledVar / d);
         double floor = pooledStd < MIN_STD ? 1.0 : pooledStd;
