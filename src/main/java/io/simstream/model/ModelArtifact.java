@@ -27,10 +27,17 @@ import java.util.Objects;
  * shapes), the float arrays little-endian (normalizer mean, scale, each encoder layer W then b,
  * the head layer if any), then a 32-byte SHA-256 of everything before it. The trailer makes a
  * truncated or corrupted artifact fail loudly instead of scoring garbage.
+ *
+ * <p>An ensemble (several encoders trained with different seeds, {@link EncoderMember}) is
+ * format 2: the header lists the members' shapes and their arrays follow one member after the
+ * other. A single-encoder model is still written as format 1, byte for byte what earlier builds
+ * wrote and read, so a rolling upgrade can serve it on old and new instances alike.
  */
 public final class ModelArtifact {
-    public static final int FORMAT_VERSION = 1;
-    private static final byte[] MAGIC = {'S', 'I', 'M', 'S', 'T', 'R', 'M', (byte) FORMAT_VERSION};
+    /** The newest format this build writes (for ensembles) and reads. */
+    public static final int FORMAT_VERSION = 2;
+    private static final int SINGLE_ENCODER_FORMAT = 1;
+    private static final byte[] MAGIC = {'S', 'I', 'M', 'S', 'T', 'R', 'M'};
     private static final int SHA_LEN = 32;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,8 +48,8 @@ public final class ModelArtifact {
     private final float threshold;
     private final float margin;
     private final Normalizer normalizer;
-    private final List<DenseLayer> encoder;
-    private final DenseLayer headLayer;
+    private final List<EncoderMember> members;
+    private final String inputScaling;
     private final JsonNode trainingMetrics;
 
     private ModelArtifact(Builder b) {
@@ -53,13 +60,32 @@ public final class ModelArtifact {
         this.threshold = b.threshold;
         this.margin = b.margin;
         this.normalizer = Objects.requireNonNull(b.normalizer, "normalizer");
-        this.encoder = List.copyOf(b.encoder);
-        this.headLayer = b.headLayer;
+        this.members = b.members != null ? List.copyOf(b.members) : List.of(new EncoderMember(b.encoder, b.headLayer));
+        this.inputScaling = b.inputScaling;
         this.trainingMetrics = b.trainingMetrics == null ? JSON.createObjectNode() : b.trainingMetrics;
         validateShapes();
     }
 
     private void validateShapes() {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("model has no encoder");
+        }
+        for (int m = 0; m < members.size(); m++) {
+            try {
+                validateMember(members.get(m));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(members.size() == 1 ? e.getMessage()
+                        : "ensemble member " + m + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Float.isFinite(threshold)) {
+            throw new IllegalArgumentException("threshold is not finite");
+        }
+    }
+
+    private void validateMember(EncoderMember member) {
+        List<DenseLayer> encoder = member.encoder();
+        DenseLayer headLayer = member.headLayer();
         if (encoder.isEmpty()) {
             throw new IllegalArgumentException("encoder has no layers");
         }
@@ -78,9 +104,6 @@ public final class ModelArtifact {
         } else if (headLayer != null) {
             throw new IllegalArgumentException("contrastive head has no head layer");
         }
-        if (!Float.isFinite(threshold)) {
-            throw new IllegalArgumentException("threshold is not finite");
-        }
     }
 
     public String name() { return name; }
@@ -90,34 +113,52 @@ public final class ModelArtifact {
     public float threshold() { return threshold; }
     public float margin() { return margin; }
     public Normalizer normalizer() { return normalizer; }
-    public List<DenseLayer> encoder() { return encoder; }
-    /** The BCE head's Dense(embedding -> 1) layer; null for the contrastive head. */
-    public DenseLayer headLayer() { return headLayer; }
+    /** The (first) encoder; an ensemble's others are in {@link #members()}. */
+    public List<DenseLayer> encoder() { return members.get(0).encoder(); }
+    /** The (first) BCE head's Dense(embedding -> 1) layer; null for the contrastive head. */
+    public DenseLayer headLayer() { return members.get(0).headLayer(); }
+    public List<EncoderMember> members() { return members; }
+    public int ensembleSize() { return members.size(); }
+    /** How the training inputs were scaled ("global", "per-column"), or null when the artifact does not say. */
+    public String inputScaling() { return inputScaling; }
+
+    /** Member {@code i} as a single-encoder model with this model's normalizer, head and threshold. */
+    public ModelArtifact member(int i) {
+        EncoderMember m = members.get(i);
+        return toBuilder().members(null).encoder(m.encoder()).headLayer(m.headLayer()).build();
+    }
     public JsonNode trainingMetrics() { return trainingMetrics; }
     public int inputDim() { return normalizer.dim(); }
-    public int embeddingDim() { return encoder.get(encoder.size() - 1).out(); }
+    public int embeddingDim() { return members.get(0).embeddingDim(); }
 
     /** The widest activation vector of the forward pass (input included): scratch-buffer size for kernels. */
     public int widestLayer() {
         int widest = inputDim();
-        for (DenseLayer l : encoder) {
-            widest = Math.max(widest, l.out());
+        for (EncoderMember m : members) {
+            for (DenseLayer l : m.encoder()) {
+                widest = Math.max(widest, l.out());
+            }
         }
         return widest;
     }
 
     public int parameterCount() {
         int n = 0;
-        for (DenseLayer l : encoder) {
-            n += l.weights().length + l.bias().length;
+        for (EncoderMember m : members) {
+            for (DenseLayer l : m.encoder()) {
+                n += l.weights().length + l.bias().length;
+            }
+            if (m.headLayer() != null) {
+                n += m.headLayer().weights().length + 1;
+            }
         }
-        return headLayer == null ? n : n + headLayer.weights().length + 1;
+        return n;
     }
 
     public Builder toBuilder() {
         return new Builder().name(name).version(version).createdAt(createdAt).head(head)
-                .threshold(threshold).margin(margin).normalizer(normalizer).encoder(encoder)
-                .headLayer(headLayer).trainingMetrics(trainingMetrics);
+                .threshold(threshold).margin(margin).normalizer(normalizer).members(members)
+                .inputScaling(inputScaling).trainingMetrics(trainingMetrics);
     }
 
     public ModelArtifact withVersion(long newVersion) {
@@ -131,8 +172,9 @@ public final class ModelArtifact {
     // ---- serialization ----
 
     public byte[] toBytes() {
+        int format = members.size() == 1 ? SINGLE_ENCODER_FORMAT : FORMAT_VERSION;
         ObjectNode header = JSON.createObjectNode();
-        header.put("format", FORMAT_VERSION);
+        header.put("format", format);
         header.put("name", name);
         header.put("version", version);
         header.put("createdAt", createdAt.toString());
@@ -140,12 +182,14 @@ public final class ModelArtifact {
         header.put("inputDim", inputDim());
         header.put("threshold", threshold);
         header.put("margin", margin);
-        ArrayNode layers = header.putArray("encoder");
-        for (DenseLayer l : encoder) {
-            layers.addObject().put("in", l.in()).put("out", l.out()).put("activation", "relu");
+        if (format == SINGLE_ENCODER_FORMAT) {
+            putShapes(header, members.get(0));
+        } else {
+            ArrayNode shapes = header.putArray("members");
+            members.forEach(m -> putShapes(shapes.addObject(), m));
         }
-        if (headLayer != null) {
-            header.putObject("headLayer").put("in", headLayer.in()).put("out", headLayer.out());
+        if (inputScaling != null) {
+            header.put("inputScaling", inputScaling);
         }
         header.set("trainingMetrics", trainingMetrics);
         byte[] headerBytes;
@@ -157,16 +201,18 @@ public final class ModelArtifact {
         int floats = 2 * inputDim() + parameterCount();
         ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + headerBytes.length + 4 * floats + SHA_LEN)
                 .order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).putInt(headerBytes.length).put(headerBytes);
+        buf.put(MAGIC).put((byte) format).putInt(headerBytes.length).put(headerBytes);
         putFloats(buf, normalizer.mean());
         putFloats(buf, normalizer.scale());
-        for (DenseLayer l : encoder) {
-            putFloats(buf, l.weights());
-            putFloats(buf, l.bias());
-        }
-        if (headLayer != null) {
-            putFloats(buf, headLayer.weights());
-            putFloats(buf, headLayer.bias());
+        for (EncoderMember m : members) {
+            for (DenseLayer l : m.encoder()) {
+                putFloats(buf, l.weights());
+                putFloats(buf, l.bias());
+            }
+            if (m.headLayer() != null) {
+                putFloats(buf, m.headLayer().weights());
+                putFloats(buf, m.headLayer().bias());
+            }
         }
         byte[] out = buf.array();
         byte[] digest = sha256(out, 0, out.length - SHA_LEN);
@@ -175,15 +221,16 @@ public final class ModelArtifact {
     }
 
     public static ModelArtifact fromBytes(byte[] bytes) throws InvalidModelException {
-        if (bytes == null || bytes.length < MAGIC.length + 4 + SHA_LEN) {
+        if (bytes == null || bytes.length < MAGIC.length + 1 + 4 + SHA_LEN) {
             throw new InvalidModelException("artifact too short (" + (bytes == null ? 0 : bytes.length) + " bytes)");
         }
-        if (!Arrays.equals(bytes, 0, MAGIC.length - 1, MAGIC, 0, MAGIC.length - 1)) {
+        if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new InvalidModelException("not a simstream model (bad magic)");
         }
-        if (bytes[MAGIC.length - 1] != FORMAT_VERSION) {
-            throw new InvalidModelException("unsupported artifact format " + bytes[MAGIC.length - 1]
-                    + " (this build reads " + FORMAT_VERSION + ")");
+        int format = bytes[MAGIC.length];
+        if (format != SINGLE_ENCODER_FORMAT && format != FORMAT_VERSION) {
+            throw new InvalidModelException("unsupported artifact format " + format
+                    + " (this build reads " + SINGLE_ENCODER_FORMAT + " and " + FORMAT_VERSION + ")");
         }
         byte[] expected = sha256(bytes, 0, bytes.length - SHA_LEN);
         if (!Arrays.equals(expected, 0, SHA_LEN, bytes, bytes.length - SHA_LEN, bytes.length)) {
@@ -191,7 +238,7 @@ public final class ModelArtifact {
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes, 0, bytes.length - SHA_LEN).order(ByteOrder.LITTLE_ENDIAN);
-            buf.position(MAGIC.length);
+            buf.position(MAGIC.length + 1);
             int headerLen = buf.getInt();
             if (headerLen <= 0 || headerLen > buf.remaining()) {
                 throw new InvalidModelException("bad header length " + headerLen);
@@ -208,16 +255,21 @@ public final class ModelArtifact {
                     .threshold((float) h.get("threshold").asDouble())
                     .margin((float) h.get("margin").asDouble())
                     .trainingMetrics(h.get("trainingMetrics"));
+            JsonNode scaling = h.get("inputScaling");
+            b.inputScaling(scaling == null || scaling.isNull() ? null : scaling.asText());
+            if (dim <= 0 || 8L * dim > buf.remaining()) {
+                throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
+            }
             b.normalizer(new Normalizer(getFloats(buf, dim), getFloats(buf, dim)));
-            List<DenseLayer> layers = new ArrayList<>();
-            for (JsonNode l : h.get("encoder")) {
-                layers.add(readLayer(buf, l));
+            List<EncoderMember> members = new ArrayList<>();
+            if (format == SINGLE_ENCODER_FORMAT) {
+                members.add(readMember(buf, h));
+            } else {
+                for (JsonNode m : h.get("members")) {
+                    members.add(readMember(buf, m));
+                }
             }
-            b.encoder(layers);
-            JsonNode hl = h.get("headLayer");
-            if (hl != null && !hl.isNull()) {
-                b.headLayer(readLayer(buf, hl));
-            }
+            b.members(members);
             if (buf.hasRemaining()) {
                 throw new InvalidModelException(buf.remaining() + " unexpected trailing bytes");
             }
@@ -240,6 +292,25 @@ public final class ModelArtifact {
     /** Hex SHA-256 of the serialized artifact: what the model record carries and the service checks. */
     public static String sha256Hex(byte[] bytes) {
         return HexFormat.of().formatHex(sha256(bytes, 0, bytes.length));
+    }
+
+    private static void putShapes(ObjectNode node, EncoderMember m) {
+        ArrayNode layers = node.putArray("encoder");
+        for (DenseLayer l : m.encoder()) {
+            layers.addObject().put("in", l.in()).put("out", l.out()).put("activation", "relu");
+        }
+        if (m.headLayer() != null) {
+            node.putObject("headLayer").put("in", m.headLayer().in()).put("out", m.headLayer().out());
+        }
+    }
+
+    private static EncoderMember readMember(ByteBuffer buf, JsonNode shapes) {
+        List<DenseLayer> layers = new ArrayList<>();
+        for (JsonNode l : shapes.get("encoder")) {
+            layers.add(readLayer(buf, l));
+        }
+        JsonNode hl = shapes.get("headLayer");
+        return new EncoderMember(layers, hl != null && !hl.isNull() ? readLayer(buf, hl) : null);
     }
 
     private static DenseLayer readLayer(ByteBuffer buf, JsonNode shape) {
@@ -275,8 +346,8 @@ public final class ModelArtifact {
 
     @Override
     public String toString() {
-        return "model " + name + " v" + version + " (" + head.id() + ", dim " + inputDim() + ", threshold "
-                + threshold + ")";
+        return "model " + name + " v" + version + " (" + head.id() + ", dim " + inputDim()
+                + (members.size() > 1 ? ", ensemble of " + members.size() : "") + ", threshold " + threshold + ")";
     }
 
     public static Builder builder() {
@@ -293,6 +364,8 @@ public final class ModelArtifact {
         private Normalizer normalizer;
         private List<DenseLayer> encoder = List.of();
         private DenseLayer headLayer;
+        private List<EncoderMember> members;
+        private String inputScaling;
         private JsonNode trainingMetrics;
 
         public Builder name(String v) { name = v; return this; }
@@ -304,6 +377,9 @@ public final class ModelArtifact {
         public Builder normalizer(Normalizer v) { normalizer = v; return this; }
         public Builder encoder(List<DenseLayer> v) { encoder = v; return this; }
         public Builder headLayer(DenseLayer v) { headLayer = v; return this; }
+        /** All encoders of an ensemble; when set, {@link #encoder} and {@link #headLayer} are ignored. */
+        public Builder members(List<EncoderMember> v) { members = v; return this; }
+        public Builder inputScaling(String v) { inputScaling = v; return this; }
         public Builder trainingMetrics(JsonNode v) { trainingMetrics = v; return this; }
 
         public ModelArtifact build() {

@@ -1,5 +1,8 @@
 package io.simstream.model;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +18,27 @@ public final class PairScorers {
     private PairScorers() {
     }
 
-    /** The fastest kernel this JVM can run. */
+    /** The fastest kernel this JVM can run; for an ensemble, one per member, scores averaged. */
     public static PairScorer fastest(ModelArtifact model) {
+        return perMember(model, PairScorers::fastestSingle);
+    }
+
+    public static PairScorer scalar(ModelArtifact model) {
+        return perMember(model, ScalarPairScorer::new);
+    }
+
+    private static PairScorer perMember(ModelArtifact model, Function<ModelArtifact, PairScorer> kernel) {
+        if (model.ensembleSize() == 1) {
+            return kernel.apply(model);
+        }
+        List<PairScorer> members = new ArrayList<>();
+        for (int i = 0; i < model.ensembleSize(); i++) {
+            members.add(kernel.apply(model.member(i)));
+        }
+        return new EnsemblePairScorer(model, members);
+    }
+
+    private static PairScorer fastestSingle(ModelArtifact model) {
         if (VECTOR_AVAILABLE) {
             try {
                 return new VectorPairScorer(model);
@@ -24,10 +46,6 @@ public final class PairScorers {
                 LOG.warn("Vector API kernel unavailable ({}), using the scalar kernel", e.toString());
             }
         }
-        return scalar(model);
-    }
-
-    public static PairScorer scalar(ModelArtifact model) {
         return new ScalarPairScorer(model);
     }
 

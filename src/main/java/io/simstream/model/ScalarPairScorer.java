@@ -12,6 +12,10 @@ public final class ScalarPairScorer implements PairScorer {
     private final ThreadLocal<float[][]> scratch;
 
     public ScalarPairScorer(ModelArtifact model) {
+        if (model.ensembleSize() != 1) {
+            throw new IllegalArgumentException("one kernel scores one encoder; use PairScorers for an ensemble of "
+                    + model.ensembleSize());
+        }
         this.model = model;
         int widest = model.widestLayer();
         this.scratch = ThreadLocal.withInitial(() -> new float[4][widest]);

@@ -23,6 +23,10 @@ public final class VectorPairScorer implements PairScorer {
     private final ThreadLocal<float[][]> scratch;
 
     public VectorPairScorer(ModelArtifact model) {
+        if (model.ensembleSize() != 1) {
+            throw new IllegalArgumentException("one kernel scores one encoder; use PairScorers for an ensemble of "
+                    + model.ensembleSize());
+        }
         this.model = model;
         this.layers = model.encoder().toArray(new DenseLayer[0]);
         this.mean = model.normalizer().mean();
