@@ -1,10 +1,11 @@
 package io.simstream.cli;
 
 import io.simstream.UserInputException;
+import io.simstream.data.InputScaling;
 import io.simstream.metrics.ThresholdCalibrator;
 import io.simstream.model.Head;
 import io.simstream.training.TrainingConfig;
-import io.simstream.training.TrainingJob;
+import io.simstream.workflow.TrainingJob;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,8 +64,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val-fraction", description = "Share of --train held out for validation (default: ${DEFAULT-VALUE}).")
     double valFraction = D.validationFraction();
 
-    @Option(names = "--split", description = "row-order (last rows validate; default) or random (shuffled by --seed).")
+    @Option(names = "--split", description = "row-order (last rows validate; default), random (shuffled by --seed) or"
+            + " disjoint (no vector on both sides of the train/validation boundary).")
     String split = "row-order";
+
+    @Option(names = "--scaling", description = "Input scaling: global (centre, one scale for all columns; keeps the"
+            + " geometry; default) or per-column (standardize each column).")
+    String scaling = TrainingConfig.DEFAULT_SCALING.id();
+
+    @Option(names = "--no-refit", description = "Keep the selection run's model instead of refitting on train +"
+            + " validation for the epoch count early stopping picked (the refit is the default).")
+    boolean noRefit;
+
+    @Option(names = "--ensemble", paramLabel = "K", description = "Train K encoders (seeds seed..seed+K-1) into one"
+            + " model; the kernel averages their scores (default: ${DEFAULT-VALUE}).")
+    int ensemble = TrainingConfig.DEFAULT_ENSEMBLE;
 
     @Option(names = "--calibrate", description = "Threshold objective on validation: accuracy (default) or f1.")
     String calibrate = "accuracy";
@@ -75,7 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             cfg = new TrainingConfig(Head.parse(head), layers, dropout, l2, learningRate,
                     TrainingConfig.Optimizer.parse(optimizer), batchSize, maxEpochs, patience, margin, seed, valFraction,
-                    TrainingConfig.Split.parse(split), ThresholdCalibrator.Objective.parse(calibrate));
+                    TrainingConfig.Split.parse(split), ThresholdCalibrator.Objective.parse(calibrate),
+                    InputScaling.parse(scaling), !noRefit, ensemble);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("train: " + e.getMessage());
         }

@@ -24,6 +24,9 @@ public final class Dl4jPairScorer implements PairScorer {
 
     /** A fresh graph of the artifact's shape with the artifact's weights imported. */
     public static Dl4jPairScorer fromArtifact(ModelArtifact model) {
+        if (model.ensembleSize() != 1) {
+            throw new IllegalArgumentException("the DL4J reference scores one encoder; pass model.member(i)");
+        }
         List<Integer> sizes = model.encoder().stream().map(DenseLayer::out).toList();
         TrainingConfig shape = TrainingConfig.defaults().withHead(model.head()).withHiddenSizes(sizes);
         ComputationGraph graph = SiameseNetwork.build(model.inputDim(), shape);

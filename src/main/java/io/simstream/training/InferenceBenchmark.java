@@ -3,6 +3,7 @@ package io.simstream.training;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.model.EncoderMember;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
@@ -46,19 +47,34 @@ public final class InferenceBenchmark {
                 .build();
     }
 
+    /** Ensemble sizes whose scoring cost is compared with one encoder. */
+    static final int[] ENSEMBLE_SIZES = {1, 3, 5};
+
     public List<Row> run(Consumer<String> progress) {
         List<Row> rows = new ArrayList<>();
-        Dl4jPairScorer dl4j = Dl4jPairScorer.fromArtifact(model);
+        Dl4jPairScorer dl4j = Dl4jPairScorer.fromArtifact(model.member(0));
         for (int batch : new int[] {1, 32, 256}) {
             rows.add(report(timeDl4j(dl4j, batch), progress));
         }
         if (PairScorers.vectorApiAvailable()) {
-            rows.add(report(timeKernel("kernel-vector", new VectorPairScorer(model)), progress));
+            rows.add(report(timeKernel("kernel-vector", new VectorPairScorer(model.member(0))), progress));
         } else {
             progress.accept("Vector API not available (start java with --add-modules jdk.incubator.vector): skipping kernel-vector");
         }
-        rows.add(report(timeKernel("kernel-scalar", new ScalarPairScorer(model)), progress));
+        rows.add(report(timeKernel("kernel-scalar", new ScalarPairScorer(model.member(0))), progress));
+        for (int k : ENSEMBLE_SIZES) {
+            rows.add(report(timeKernel("ensemble-" + k, PairScorers.fastest(ensembleOf(model, k))), progress));
+        }
         return rows;
+    }
+
+    /** A K-member ensemble of this model's encoders (cycled): the cost of scoring depends on shapes, not weights. */
+    static ModelArtifact ensembleOf(ModelArtifact model, int k) {
+        List<EncoderMember> members = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            members.add(model.members().get(i % model.ensembleSize()));
+        }
+        return model.toBuilder().members(members).build();
     }
 
     private Row report(Row r, Consumer<String> progress) {
@@ -149,6 +165,12 @@ public final class InferenceBenchmark {
                     .put("microsPerPair", r.microsPerPair());
         }
         ObjectNode ratios = n.putObject("ratios");
+        Row one = rows.stream().filter(r -> r.name().equals("ensemble-1")).findFirst().orElse(null);
+        for (Row r : rows) {
+            if (one != null && r.name().startsWith("ensemble-") && r != one) {
+                ratios.put(r.name() + "_cost_vs_ensemble-1", one.pairsPerSecond() / r.pairsPerSecond());
+            }
+        }
         for (Row k : rows) {
             if (!k.name().startsWith("kernel")) {
                 continue;

@@ -6,6 +6,9 @@ import io.simstream.metrics.EpochRecord;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.ScoredPairs;
 import io.simstream.metrics.ThresholdCalibrator;
+import io.simstream.model.DenseLayer;
+import io.simstream.model.EncoderMember;
+import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
 import java.util.ArrayList;
@@ -21,14 +24,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the Siamese network on a labeled pair file: split off validation, standardize with the
- * training part's statistics, fit mini-batches with early stopping on validation loss (restoring
- * the best epoch's weights), calibrate the threshold on validation, export a {@link ModelArtifact}.
+ * Trains the Siamese network on a labeled pair file, in two phases.
+ * <ol>
+ * <li>Selection: for each ensemble member (seed, seed + 1, ...), fit the training part with early
+ * stopping on validation loss, restoring the best epoch. The members' averaged validation scores
+ * calibrate the threshold.</li>
+ * <li>Refit (default): train each member again from scratch on every labelled pair (training
+ * part, validation part, and pairs a disjoint split dropped) for the epoch count its selection
+ * run chose, replaying its learning-rate schedule. Early stopping needs held-out pairs only to
+ * pick the epoch count; once picked, keeping half the labels out of the final model wastes them
+ * (measured: docs/training.md).</li>
+ * </ol>
  */
 public final class SiameseTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SiameseTrainer.class);
     /** Above this share of validation pairs reusing training vectors, validation numbers are flagged as optimistic. */
-    static final double LEAKAGE_WARN_SHARE = 0.0;
+    public static final double LEAKAGE_WARN_SHARE = 0.0;
     /** Learning-rate factor after an epoch whose validation loss did not improve. */
     static final double PLATEAU_DECAY = 0.5;
 
@@ -42,12 +53,7 @@ public final class SiameseTrainer {
     }
 
     public TrainingResult train(PairDataset data) {
-        ValidationSplit split = ValidationSplit.of(data, cfg);
-        if (split.sharedVectorShare() > LEAKAGE_WARN_SHARE) {
-            LOG.warn("{}% of validation pairs share a vector with training pairs: validation metrics are optimistic"
-                    + " (use a test file for honest numbers)", String.format(Locale.ROOT, "%.1f", 100 * split.sharedVectorShare()));
-        }
-        return train(split);
+        return train(ValidationSplit.of(data, cfg));
     }
 
     public TrainingResult train(ValidationSplit split) {
@@ -61,24 +67,81 @@ public final class SiameseTrainer {
      */
     public TrainingResult train(ValidationSplit split, ModelArtifact warmStart) {
         long start = System.nanoTime();
+        SplitReport report = split.report();
+        progress.accept(String.format(Locale.ROOT, "split %s: %d training pairs, %d validation pairs%s;"
+                + " %.1f%% of validation pairs share a vector with training pairs", report.kind().id(),
+                report.trainPairs(), report.validationPairs(),
+                report.droppedPairs() > 0 ? ", " + report.droppedPairs() + " pairs across the boundary left out" : "",
+                100 * report.sharedVectorShare()));
+        if (report.sharedVectorShare() > LEAKAGE_WARN_SHARE) {
+            LOG.warn("{}% of validation pairs share a vector with training pairs: validation metrics are optimistic"
+                    + " (--split disjoint avoids it; use a test file for honest numbers)",
+                    String.format(Locale.ROOT, "%.1f", 100 * report.sharedVectorShare()));
+        }
+        if (warmStart != null) {
+            checkWarmStartShape(warmStart, split.train().dim());
+        }
+        Normalizer selectionNorm = warmStart != null ? warmStart.normalizer()
+                : Standardizer.fit(split.train(), cfg.scaling());
+        List<MemberRun> runs = new ArrayList<>();
+        for (int k = 0; k < cfg.ensemble(); k++) {
+            if (cfg.ensemble() > 1) {
+                progress.accept("ensemble member " + (k + 1) + " of " + cfg.ensemble() + " (seed " + (cfg.seed() + k) + ")");
+            }
+            runs.add(select(split, selectionNorm, cfg.seed() + k, warmMember(warmStart, k)));
+        }
+        ScoredPairs valScores = averaged(runs, split.validation().labels());
+        float threshold = ThresholdCalibrator.calibrate(valScores, cfg.calibration());
+        EvaluationReport valReport = EvaluationReport.of(valScores, threshold, cfg.margin());
+        progress.accept(String.format(Locale.ROOT, "threshold %.4f calibrated on validation (%s)%s", threshold,
+                cfg.calibration().name().toLowerCase(Locale.ROOT), cfg.ensemble() > 1 ? " over the members' mean score" : ""));
+
+        Normalizer finalNorm = selectionNorm;
+        List<EncoderMember> members = new ArrayList<>();
+        PairDataset finalData = split.train();
+        if (cfg.refit()) {
+            finalData = split.labelled();
+            finalNorm = warmStart != null ? warmStart.normalizer() : Standardizer.fit(finalData, cfg.scaling());
+            for (int k = 0; k < runs.size(); k++) {
+                MemberRun run = runs.get(k);
+                progress.accept(String.format(Locale.ROOT, "refit%s on all %d labelled pairs for %d epochs",
+                        runs.size() > 1 ? " of member " + (k + 1) : "", finalData.size(), run.bestEpoch()));
+                members.add(refit(finalData, finalNorm, run, warmMember(warmStart, k)));
+            }
+        } else {
+            runs.forEach(r -> members.add(r.member()));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.accept(String.format(Locale.ROOT, "trained in %.1fs", seconds));
+        ModelArtifact artifact = ModelArtifact.builder()
+                .head(cfg.head())
+                .threshold(threshold)
+                .margin(cfg.margin())
+                .normalizer(finalNorm)
+                .members(members)
+                .inputScaling(warmStart != null && warmStart.inputScaling() != null ? warmStart.inputScaling()
+                        : cfg.scaling().id())
+                .build();
+        MemberRun first = runs.get(0);
+        List<TrainingResult.MemberSummary> summaries = runs.stream().map(r -> new TrainingResult.MemberSummary(
+                r.seed(), r.bestEpoch(), r.history().size(), r.validationScores().auc())).toList();
+        return new TrainingResult(artifact, first.history(), first.bestEpoch(), first.stoppedEarly(), seconds,
+                split.train().size(), valReport, valScores, report, cfg.scaling(), cfg.refit(), finalData.size(),
+                summaries);
+    }
+
+    /** One member's selection run: early stopping on validation loss, best epoch restored. */
+    private MemberRun select(ValidationSplit split, Normalizer normalizer, long seed, EncoderMember warm) {
         PairDataset train = split.train();
         PairDataset val = split.validation();
-        if (warmStart != null) {
-            checkWarmStartShape(warmStart, train.dim());
-        }
-        Normalizer normalizer = warmStart != null ? warmStart.normalizer() : Standardizer.fit(train);
-        Nd4j.getRandom().setSeed(cfg.seed());
-        ComputationGraph graph = SiameseNetwork.build(train.dim(), cfg);
-        if (warmStart != null) {
-            SiameseNetwork.importWeights(graph, warmStart.encoder(), warmStart.headLayer());
-        }
-
+        ComputationGraph graph = newGraph(train.dim(), seed, warm);
         INDArray trainL = matrix(train.left(), normalizer);
         INDArray trainR = matrix(train.right(), normalizer);
         INDArray valL = matrix(val.left(), normalizer);
         INDArray valR = matrix(val.right(), normalizer);
-        Random shuffle = new Random(cfg.seed());
+        Random shuffle = new Random(seed);
         List<EpochRecord> history = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
         int bestEpoch = 0;
@@ -87,6 +150,7 @@ public final class SiameseTrainer {
         double learningRate = cfg.learningRate();
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
+            rates.add(learningRate);
             double trainLoss = fitEpoch(graph, trainL, trainR, train.labels(), shuffle);
             ScoredPairs trainScores = new ScoredPairs(output(graph, trainL, trainR), train.labels(), cfg.head());
             ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
@@ -99,10 +163,7 @@ public final class SiameseTrainer {
             progress.accept(String.format(Locale.ROOT,
                     "epoch %3d  train loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.2fs",
                     epoch, rec.trainLoss(), rec.validationLoss(), rec.validationAccuracy(), rec.validationAuc(), rec.seconds()));
-            if (!Double.isFinite(trainLoss)) {
-                throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + trainLoss
-                        + "); try a lower learning rate");
-            }
+            checkFinite(trainLoss, epoch);
             if (valLoss < bestLoss) {
                 bestLoss = valLoss;
                 bestParams = graph.params().dup();
@@ -122,29 +183,68 @@ public final class SiameseTrainer {
         }
         graph.setParams(bestParams);
         ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
-        float threshold = ThresholdCalibrator.calibrate(valScores, cfg.calibration());
-        EvaluationReport valReport = EvaluationReport.of(valScores, threshold, cfg.margin());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        progress.accept(String.format(Locale.ROOT, "restored best epoch %d of %d (val loss %.4f); threshold %.4f"
-                + " calibrated on validation (%s); %.1fs", bestEpoch, history.size(), bestLoss, threshold,
-                cfg.calibration().name().toLowerCase(Locale.ROOT), seconds));
-        ModelArtifact artifact = ModelArtifact.builder()
-                .head(cfg.head())
-                .threshold(threshold)
-                .margin(cfg.margin())
-                .normalizer(normalizer)
-                .encoder(SiameseNetwork.exportEncoder(graph, cfg.hiddenSizes().size()))
-                .headLayer(cfg.head() == io.simstream.model.Head.BCE ? SiameseNetwork.exportHead(graph) : null)
-                .build();
-        return new TrainingResult(artifact, history, bestEpoch, stoppedEarly, seconds, train.size(), valReport, valScores,
-                split.sharedVectorShare());
+        progress.accept(String.format(Locale.ROOT, "restored best epoch %d of %d (val loss %.4f)", bestEpoch,
+                history.size(), bestLoss));
+        return new MemberRun(seed, export(graph), history, bestEpoch, stoppedEarly,
+                rates.subList(0, bestEpoch), valScores);
+    }
+
+    /** Trains a fresh graph (same seed as the member's selection run) on all labelled pairs for its epoch count. */
+    private EncoderMember refit(PairDataset all, Normalizer normalizer, MemberRun run, EncoderMember warm) {
+        ComputationGraph graph = newGraph(all.dim(), run.seed(), warm);
+        INDArray left = matrix(all.left(), normalizer);
+        INDArray right = matrix(all.right(), normalizer);
+        Random shuffle = new Random(run.seed());
+        for (int epoch = 0; epoch < run.bestEpoch(); epoch++) {
+            graph.setLearningRate(run.learningRates().get(epoch));
+            checkFinite(fitEpoch(graph, left, right, all.labels(), shuffle), epoch + 1);
+        }
+        return export(graph);
+    }
+
+    private ComputationGraph newGraph(int dim, long seed, EncoderMember warm) {
+        Nd4j.getRandom().setSeed(seed);
+        ComputationGraph graph = SiameseNetwork.build(dim, cfg.withSeed(seed));
+        if (warm != null) {
+            SiameseNetwork.importWeights(graph, warm.encoder(), warm.headLayer());
+        }
+        return graph;
+    }
+
+    private EncoderMember export(ComputationGraph graph) {
+        return new EncoderMember(SiameseNetwork.exportEncoder(graph, cfg.hiddenSizes().size()),
+                cfg.head() == Head.BCE ? SiameseNetwork.exportHead(graph) : null);
+    }
+
+    private ScoredPairs averaged(List<MemberRun> runs, int[] labels) {
+        float[] mean = new float[labels.length];
+        for (MemberRun r : runs) {
+            float[] s = r.validationScores().scores();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += s[i] / runs.size();
+            }
+        }
+        return new ScoredPairs(mean, labels, cfg.head());
+    }
+
+    private static EncoderMember warmMember(ModelArtifact warmStart, int k) {
+        return warmStart == null ? null : warmStart.members().get(k % warmStart.ensembleSize());
+    }
+
+    private static void checkFinite(double trainLoss, int epoch) {
+        if (!Double.isFinite(trainLoss)) {
+            throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + trainLoss
+                    + "); try a lower learning rate");
+        }
     }
 
     private void checkWarmStartShape(ModelArtifact m, int dim) {
-        List<Integer> sizes = m.encoder().stream().map(io.simstream.model.DenseLayer::out).toList();
-        if (m.inputDim() != dim || m.head() != cfg.head() || !sizes.equals(cfg.hiddenSizes())) {
-            throw new IllegalArgumentException("cannot warm-start from " + m + " with layers " + sizes
-                    + ": training wants dim " + dim + ", head " + cfg.head().id() + ", layers " + cfg.hiddenSizes());
+        for (EncoderMember member : m.members()) {
+            List<Integer> sizes = member.encoder().stream().map(DenseLayer::out).toList();
+            if (m.inputDim() != dim || m.head() != cfg.head() || !sizes.equals(cfg.hiddenSizes())) {
+                throw new IllegalArgumentException("cannot warm-start from " + m + " with layers " + sizes
+                        + ": training wants dim " + dim + ", head " + cfg.head().id() + ", layers " + cfg.hiddenSizes());
+            }
         }
     }
 

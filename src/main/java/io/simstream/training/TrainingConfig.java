@@ -1,9 +1,11 @@
 package io.simstream.training;
 
+import io.simstream.data.InputScaling;
 import io.simstream.metrics.ThresholdCalibrator.Objective;
 import io.simstream.model.Head;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Everything that shapes a training run. {@link #defaults()} is the user's Keras model made
@@ -13,11 +15,24 @@ import java.util.Locale;
  *
  * @param dropout           the Keras-sense drop RATE after each hidden layer but the last (0 = none)
  * @param validationFraction share of the training file held out for validation
- * @param split             ROW_ORDER: the last rows validate (the user's 50/50); RANDOM: shuffled by seed
+ * @param split             ROW_ORDER: the last rows validate (the user's 50/50); RANDOM: shuffled by seed;
+ *                          DISJOINT: no vector on both sides of the train/validation boundary
+ * @param scaling           how inputs are scaled (GLOBAL keeps the geometry; PER_COLUMN standardizes)
+ * @param refit             after early stopping picked the epoch count on validation, train the final
+ *                          model on train + validation for that many epochs
+ * @param ensemble          how many encoders (seeds seed, seed+1, ...) the artifact holds; the kernel
+ *                          averages their scores
  */
 public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropout, double l2, double learningRate,
                              Optimizer optimizer, int batchSize, int maxEpochs, int patience, float margin,
-                             long seed, double validationFraction, Split split, Objective calibration) {
+                             long seed, double validationFraction, Split split, Objective calibration,
+                             InputScaling scaling, boolean refit, int ensemble) {
+    /** Defaults chosen from measurements: docs/training.md has the numbers. */
+    public static final InputScaling DEFAULT_SCALING = InputScaling.GLOBAL;
+    public static final boolean DEFAULT_REFIT = true;
+    public static final int DEFAULT_ENSEMBLE = 1;
+    public static final int MAX_ENSEMBLE = 16;
+
     public enum Optimizer {
         RMSPROP, ADAM;
 
@@ -31,7 +46,11 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
     }
 
     public enum Split {
-        ROW_ORDER, RANDOM;
+        ROW_ORDER, RANDOM, DISJOINT;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
 
         public static Split parse(String text) {
             String t = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -41,7 +60,10 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
             if (t.equals("random")) {
                 return RANDOM;
             }
-            throw new IllegalArgumentException("unknown split '" + text + "' (expected row-order or random)");
+            if (t.equals("disjoint")) {
+                return DISJOINT;
+            }
+            throw new IllegalArgumentException("unknown split '" + text + "' (expected row-order, random or disjoint)");
         }
     }
 
@@ -56,6 +78,17 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
         check(patience > 0, "patience must be > 0, got " + patience);
         check(margin > 0, "margin must be > 0, got " + margin);
         check(validationFraction > 0 && validationFraction < 1, "validation fraction must be in (0, 1), got " + validationFraction);
+        check(ensemble >= 1 && ensemble <= MAX_ENSEMBLE, "ensemble must be in [1, " + MAX_ENSEMBLE + "], got " + ensemble);
+        Objects.requireNonNull(scaling, "scaling");
+        Objects.requireNonNull(split, "split");
+    }
+
+    /** The shape of a run before scaling, refit and ensembles existed; those take their defaults. */
+    public TrainingConfig(Head head, List<Integer> hiddenSizes, double dropout, double l2, double learningRate,
+                          Optimizer optimizer, int batchSize, int maxEpochs, int patience, float margin,
+                          long seed, double validationFraction, Split split, Objective calibration) {
+        this(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed,
+                validationFraction, split, calibration, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE);
     }
 
     private static void check(boolean ok, String message) {
@@ -66,31 +99,50 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(Head.CONTRASTIVE, List.of(128, 128, 128), 0.1, 0.0, 1e-3, Optimizer.RMSPROP, 32, 100, 3,
-                1f, 42L, 0.5, Split.ROW_ORDER, Objective.ACCURACY);
+                1f, 42L, 0.5, Split.ROW_ORDER, Objective.ACCURACY, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE);
     }
 
     public TrainingConfig withHead(Head h) {
-        return new TrainingConfig(h, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
-                margin, seed, validationFraction, split, calibration);
+        return new TrainingConfig(h, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
-                margin, s, validationFraction, split, calibration);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, s, validationFraction, split, calibration, scaling, refit, ensemble);
     }
 
     public TrainingConfig withMaxEpochs(int e) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, e, patience,
-                margin, seed, validationFraction, split, calibration);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, e, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
     }
 
     public TrainingConfig withHiddenSizes(List<Integer> sizes) {
-        return new TrainingConfig(head, sizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
-                margin, seed, validationFraction, split, calibration);
+        return new TrainingConfig(head, sizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
     }
 
     public TrainingConfig withSplit(Split s, double fraction) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
-                margin, seed, fraction, s, calibration);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, fraction, s, calibration, scaling, refit, ensemble);
+    }
+
+    public TrainingConfig withScaling(InputScaling s) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, s, refit, ensemble);
+    }
+
+    public TrainingConfig withRefit(boolean r) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, r, ensemble);
+    }
+
+    public TrainingConfig withEnsemble(int k) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, k);
+    }
+
+    public TrainingConfig withDropout(double rate) {
+        return new TrainingConfig(head, hiddenSizes, rate, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+    }
+
+    public TrainingConfig withPatience(int p) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, p, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+    }
+
+    public TrainingConfig withLearningRate(double lr) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, lr, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
     }
 }

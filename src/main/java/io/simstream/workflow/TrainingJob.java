@@ -1,9 +1,11 @@
-package io.simstream.training;
+package io.simstream.workflow;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
+import io.simstream.diagnose.DiagnoseJob;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.MetricsJson;
 import io.simstream.metrics.PairScoring;
@@ -11,6 +13,9 @@ import io.simstream.metrics.Plots;
 import io.simstream.metrics.ScoredPairs;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
+import io.simstream.training.SiameseTrainer;
+import io.simstream.training.TrainingConfig;
+import io.simstream.training.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +23,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The `train` workflow end to end: read the CSVs, train, evaluate on the test file with the
+ * The `train` workflow end to end: read the CSVs, diagnose the training file, train, evaluate on the test file with the
  * fast kernel (the path the service will use), and write model.simstream, metrics.json,
  * learning-curves.png and score-histogram.png into the output directory.
  */
@@ -43,6 +48,8 @@ public final class TrainingJob {
             throw new io.simstream.UserInputException(testFile + ": pairs have dimension " + test.dim() + " but "
                     + trainFile + " has " + data.dim());
         }
+        Files.createDirectories(outDir);
+        ObjectNode diagnosis = DiagnoseJob.run(data, cfg, outDir, progress);
         progress.accept(String.format(Locale.ROOT, "training on %s: %d pairs of %d-d vectors (%d same), head %s",
                 trainFile, data.size(), data.dim(), data.positives(), cfg.head().id()));
         TrainingResult result = new SiameseTrainer(cfg, progress).train(data);
@@ -52,9 +59,16 @@ public final class TrainingJob {
         metrics.put("threshold", result.artifact().threshold());
         metrics.put("fixedThreshold", EvaluationReport.FIXED_THRESHOLD);
         metrics.put("calibration", cfg.calibration().name().toLowerCase(Locale.ROOT));
-        metrics.set("validation", result.validation().toJson());
+        // The selection run's validation figures: what picked the epochs and the threshold. With a
+        // refit the final model has trained on these pairs, so only "test" judges it.
+        ObjectNode validation = result.validation().toJson();
+        validation.put("model", result.refit() ? "selection run (the final model was refit on these pairs too)"
+                : "final model");
+        metrics.set("validation", validation);
         metrics.set("training", trainingJson(result, cfg, data));
         metrics.set("epochs", MetricsJson.epochs(result.history()));
+        ObjectNode flagged = metrics.putObject("diagnosis");
+        diagnosis.get("findings").forEach(f -> flagged.put(f.get("id").asText(), f.get("severity").asText()));
         progress.accept(result.validation().summary("validation"));
 
         EvaluationReport testReport = null;
@@ -64,6 +78,7 @@ public final class TrainingJob {
             testReport = EvaluationReport.of(testScores, result.artifact().threshold(), cfg.margin());
             ObjectNode t = testReport.toJson();
             t.put("source", testFile.toString());
+            t.put("model", "final model");
             metrics.set("test", t);
             progress.accept(testReport.summary("test"));
         }
@@ -91,12 +106,22 @@ public final class TrainingJob {
         t.put("trainingSeconds", r.trainingSeconds());
         t.put("trainPairs", r.trainPairs());
         t.put("validationPairs", r.validation().pairs());
-        t.put("split", cfg.split().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        t.put("split", cfg.split().id());
         t.put("validationFraction", cfg.validationFraction());
         t.put("validationSharedVectorShare", r.sharedVectorShare());
+        t.put("droppedPairs", r.split().droppedPairs());
         if (r.sharedVectorShare() > SiameseTrainer.LEAKAGE_WARN_SHARE) {
             t.put("warning", String.format(Locale.ROOT, "%.1f%% of validation pairs share a vector with training pairs:"
                     + " validation metrics are optimistic", 100 * r.sharedVectorShare()));
+        }
+        t.put("inputScaling", r.scaling().id());
+        t.put("refit", r.refit());
+        t.put("finalModelPairs", r.finalPairs());
+        t.put("ensemble", r.members().size());
+        ArrayNode members = t.putArray("members");
+        for (TrainingResult.MemberSummary m : r.members()) {
+            members.addObject().put("seed", m.seed()).put("bestEpoch", m.bestEpoch()).put("epochsRun", m.epochsRun())
+                    .put("validationAuc", m.validationAuc());
         }
         ObjectNode c = t.putObject("config");
         c.put("head", cfg.head().id());
@@ -110,6 +135,9 @@ public final class TrainingJob {
         c.put("patience", cfg.patience());
         c.put("margin", cfg.margin());
         c.put("seed", cfg.seed());
+        c.put("inputScaling", cfg.scaling().id());
+        c.put("refit", cfg.refit());
+        c.put("ensemble", cfg.ensemble());
         return t;
     }
 }
