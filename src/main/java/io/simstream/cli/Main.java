@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of simstream.jar: one subcommand per capability. CLI classes only parse and delegate. */
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, DiagnoseCommand.class, EvaluateCommand.class,
                 GenerateCommand.class, PublishCommand.class, ServeCommand.class, RetrainCommand.class,
                 ProduceCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main {
