@@ -32,6 +32,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--shift", defaultValue = "0", description = "0 = distribution A (default), 1 = shifted distribution B.")
     double shift;
 
+    @Option(names = "--spectrum-decay", defaultValue = "0", paramLabel = "R", description = "0 = every column carries"
+            + " the signal alike (default); R > 0 = column j's signal scaled by exp(-R j / dim), noise kept: a steeply"
+            + " falling variance spectrum like PCA outputs and real embeddings.")
+    double spectrumDecay;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV file to write.")
     Path out;
 
@@ -39,7 +44,8 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SyntheticPairs.Spec spec;
         try {
-            spec = new SyntheticPairs.Spec(rows, dim, seed, positiveRate, SyntheticPairs.Difficulty.parse(difficulty), shift);
+            spec = new SyntheticPairs.Spec(rows, dim, seed, positiveRate, SyntheticPairs.Difficulty.parse(difficulty), shift,
+                    spectrumDecay);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("generate: " + e.getMessage());
         }

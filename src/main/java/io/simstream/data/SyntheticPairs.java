@@ -35,8 +35,22 @@ public final class SyntheticPairs {
     }
 
     /** What to generate. */
-    public record Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift) {
+    /**
+     * @param spectrumDecay 0: every column carries the signal alike (flat spectrum). r > 0: column j's
+     *                      signal is scaled by exp(-r j / dim) while its observation noise stays, so the
+     *                      variance falls off steeply across the columns and the tail columns are mostly
+     *                      noise: the shape of PCA outputs and many real embeddings
+     */
+    public record Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift,
+                       double spectrumDecay) {
+        public Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift) {
+            this(rows, dim, seed, positiveRate, difficulty, shift, 0.0);
+        }
+
         public Spec {
+            if (!(spectrumDecay >= 0 && spectrumDecay <= MAX_DECAY)) {
+                throw new IllegalArgumentException("spectrum decay must be in [0, " + MAX_DECAY + "], got " + spectrumDecay);
+            }
             if (rows <= 0) {
                 throw new IllegalArgumentException("rows must be > 0, got " + rows);
             }
@@ -56,14 +70,19 @@ public final class SyntheticPairs {
         }
 
         public Spec withShift(double s) {
-            return new Spec(rows, dim, seed, positiveRate, difficulty, s);
+            return new Spec(rows, dim, seed, positiveRate, difficulty, s, spectrumDecay);
         }
 
         public Spec withDifficulty(Difficulty d) {
-            return new Spec(rows, dim, seed, positiveRate, d, shift);
+            return new Spec(rows, dim, seed, positiveRate, d, shift, spectrumDecay);
+        }
+
+        public Spec withSpectrumDecay(double r) {
+            return new Spec(rows, dim, seed, positiveRate, difficulty, shift, r);
         }
     }
 
+    static final double MAX_DECAY = 50;
     static final int CLASSES = 10;
     static final int LATENT = 8;
     private static final long WORLD_A = 0x51A5_7EA1L;
@@ -86,16 +105,17 @@ public final class SyntheticPairs {
             boolean same = rnd.nextDouble() < spec.positiveRate();
             int a = rnd.nextInt(CLASSES);
             int b = same ? a : (a + 1 + rnd.nextInt(CLASSES - 1)) % CLASSES;
-            left[i] = world.sample(a, spec.difficulty(), rnd);
-            right[i] = world.sample(b, spec.difficulty(), rnd);
+            left[i] = world.sample(a, spec.difficulty(), spec.spectrumDecay(), rnd);
+            right[i] = world.sample(b, spec.difficulty(), spec.spectrumDecay(), rnd);
             labels[i] = same ? 1 : 0;
         }
         return new PairDataset(left, right, labels, spec.dim(), "synthetic(" + describe(spec) + ")");
     }
 
     static String describe(Spec s) {
-        return String.format(Locale.ROOT, "rows=%d dim=%d seed=%d positive-rate=%.2f difficulty=%s shift=%.2f",
-                s.rows(), s.dim(), s.seed(), s.positiveRate(), s.difficulty().name().toLowerCase(Locale.ROOT), s.shift());
+        return String.format(Locale.ROOT, "rows=%d dim=%d seed=%d positive-rate=%.2f difficulty=%s shift=%.2f%s",
+                s.rows(), s.dim(), s.seed(), s.positiveRate(), s.difficulty().name().toLowerCase(Locale.ROOT), s.shift(),
+                s.spectrumDecay() > 0 ? String.format(Locale.ROOT, " spectrum-decay=%.1f", s.spectrumDecay()) : "");
     }
 
     /** Class prototypes in the latent space and the map from latent to observed space. */
@@ -140,7 +160,7 @@ public final class SyntheticPairs {
             return new World(p, m, bias, a.dim);
         }
 
-        float[] sample(int cls, Difficulty difficulty, Random r) {
+        float[] sample(int cls, Difficulty difficulty, double decay, Random r) {
             double[] z = new double[LATENT];
             for (int k = 0; k < LATENT; k++) {
                 z[k] = prototypes[cls][k] + difficulty.latentNoise * r.nextGaussian();
@@ -151,7 +171,8 @@ public final class SyntheticPairs {
                 for (int k = 0; k < LATENT; k++) {
                     s += map[j][k] * z[k];
                 }
-                x[j] = (float) (OUTPUT_SCALE * Math.tanh(s) + OBSERVATION_NOISE * r.nextGaussian());
+                double signal = decay == 0 ? 1.0 : Math.exp(-decay * j / dim);
+                x[j] = (float) (signal * OUTPUT_SCALE * Math.tanh(s) + OBSERVATION_NOISE * r.nextGaussian());
             }
             return x;
         }
