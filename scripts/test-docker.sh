@@ -25,7 +25,7 @@
 #                                          with a Java 21+ runtime found under /usr/lib/jvm or JAVA_HOME
 #
 # Environment: SIMSTREAM_DOCKER_DIR, MVN (the Maven command for the Kafka jars; default mvn;
-# MVN_OFFLINE=true adds -o), JAVA21_HOME (the Java 21+ to put into the registry image; default: found).
+# MVN_OFFLINE=true or offline=true adds -o), JAVA21_HOME (the Java 21+ to put into the registry image; default: found).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -227,7 +227,7 @@ build_kafka() {
     log "copying the runtime jars of kafka_2.13:$KAFKA_VERSION with maven-dependency-plugin"
     local mvn
     read -ra mvn <<<"${MVN:-mvn}"
-    [ "${MVN_OFFLINE:-false}" = true ] && mvn+=(-o)
+    case "${MVN_OFFLINE:-}" in *true) mvn+=(-o) ;; esac
     "${mvn[@]}" -B -q -f "$src/pom.xml" dependency:copy-dependencies \
         -DincludeScope=runtime -DoutputDirectory="$ctx/libs" >"$BUILD/kafka-jars.log" 2>&1 \
         || die "copying the Kafka jars failed: $(tail -n 5 "$BUILD/kafka-jars.log" | tr '\n' ' ')"

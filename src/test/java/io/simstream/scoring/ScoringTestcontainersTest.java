@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
-import io.simstream.registry.CompatibilityLevel;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.LocalDocker;
 import io.simstream.testkit.LocalImages;
+import io.simstream.testkit.SharedRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
@@ -40,22 +38,15 @@ class ScoringTestcontainersTest {
 
     @Container
     static final KafkaContainer KAFKA = LocalImages.kafka();
-    @Container
-    static final GenericContainer<?> REGISTRY = LocalImages.registry();
-
-    @BeforeAll
-    static void confluentDefaults() {
-        new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl())).setGlobalCompatibility(CompatibilityLevel.BACKWARD);
-    }
 
     private static String registryUrl() {
-        return LocalImages.registryUrl(REGISTRY);
+        return LocalImages.sharedRegistryUrl();
     }
 
     @Test
     void scoresWithTheFirstModelDeadLettersBadInputAndSwapsToTheSecond() throws Exception {
         try (ScoringHarness h = new ScoringHarness(KAFKA.getBootstrapServers(), registryUrl(),
-                new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl())), "tc")) {
+                new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl())), SharedRegistry.unique("tc"))) {
             ScoringService service = h.start("a");
             assertEquals(1L, h.publish(1).version());
             h.sendPairs(0, 100);

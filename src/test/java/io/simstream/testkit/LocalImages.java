@@ -1,5 +1,8 @@
 package io.simstream.testkit;
 
+import io.simstream.registry.CompatibilityLevel;
+import io.simstream.registry.ConfluentRegistryClient;
+import io.simstream.registry.RegistryClientConfig;
 import java.time.Duration;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -18,6 +21,7 @@ public final class LocalImages {
     public static final int REGISTRY_HTTP_PORT = 8080;
     private static final Duration STARTUP = Duration.ofMinutes(3);
     private static final ImagePullPolicy NEVER_PULL = image -> false;
+    private static GenericContainer<?> sharedRegistry;
 
     private LocalImages() {
     }
@@ -38,6 +42,24 @@ public final class LocalImages {
                 .withExposedPorts(REGISTRY_HTTP_PORT)
                 .waitingFor(Wait.forHttp("/apis/ccompat/v7/subjects").forPort(REGISTRY_HTTP_PORT).forStatusCode(200)
                         .withStartupTimeout(STARTUP));
+    }
+
+    /**
+     * One registry container for every container test in this JVM (started on first use, ~15 s,
+     * stopped when the JVM exits), as {@link SharedRegistry} does for the embedded registry: tests
+     * use unique subject names. Global compatibility is set to BACKWARD (Apicurio's default is NONE).
+     */
+    public static synchronized String sharedRegistryUrl() {
+        if (sharedRegistry == null) {
+            GenericContainer<?> registry = registry();
+            registry.start();
+            // No Ryuk here (it would need an image of its own): stop the container ourselves.
+            Runtime.getRuntime().addShutdownHook(new Thread(registry::stop, "registry-container-stop"));
+            new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl(registry)))
+                    .setGlobalCompatibility(CompatibilityLevel.BACKWARD);
+            sharedRegistry = registry;
+        }
+        return registryUrl(sharedRegistry);
     }
 
     /** The Confluent-compatible base URL of a started {@link #registry()}, through its port mapped on the host. */
