@@ -10,7 +10,8 @@
 #   scripts/test-docker.sh env       print the DOCKER_HOST line to use it from a shell
 #   scripts/test-docker.sh prepare STATUS_FILE   (the build) start + images; never fails, writes
 #                                    status=ready or status=unavailable with the reason
-#   scripts/test-docker.sh finish STATUS_FILE    (the build) stop dockerd if `prepare` started it
+#   scripts/test-docker.sh finish    (the build) stop dockerd if a build started it
+#                                    and no other build still uses it
 #
 # Everything the engine keeps (images, containers, its socket, pid file and log) lives in
 # SIMSTREAM_DOCKER_DIR (default: ~/.cache/simstream/docker), apart from the machine's own
@@ -33,6 +34,10 @@ DIR="${SIMSTREAM_DOCKER_DIR:-${HOME:?HOME is not set}/.cache/simstream/docker}"
 SOCK="$DIR/docker.sock"
 PIDFILE="$DIR/dockerd.pid"
 LOG="$DIR/dockerd.log"
+# Set while a dockerd runs that a build started (and so a build may stop); one lease file per
+# build (named by its Maven process id) that uses it: the last build out stops it.
+BUILD_STARTED="$DIR/started-by-build"
+LEASES="$DIR/leases"
 export DOCKER_HOST="unix://$SOCK"
 # The classic builder: it needs no buildx plugin and works with any client against this engine.
 export DOCKER_BUILDKIT=0
@@ -119,8 +124,11 @@ running_pid() {
 cmd_start() {
     if engine_up; then
         log "dockerd already running at $SOCK (pid $(running_pid || echo '?')); reusing it"
+        # Started by hand, it is yours: no build stops it any more.
+        [ -n "${SIMSTREAM_FROM_BUILD:-}" ] || rm -f "$BUILD_STARTED"
         return 0
     fi
+    rm -f "$BUILD_STARTED"
     install_packages
     need_root
     mkdir -p "$DIR/data" "$DIR/exec"
@@ -160,6 +168,7 @@ cmd_stop() {
             docker rm -f $ids >/dev/null || true
         fi
     fi
+    rm -f "$BUILD_STARTED"
     if pid="$(running_pid)"; then
         log "stopping dockerd (pid $pid)"
         "${SUDO[@]}" kill -TERM "$pid"
@@ -171,6 +180,20 @@ cmd_stop() {
         die "dockerd (pid $pid) still running after 30 s"
     fi
     log "dockerd is not running"
+}
+
+# Leases of builds whose Maven process is gone do not count.
+live_leases() {
+    local lease
+    mkdir -p "$LEASES"
+    for lease in "$LEASES"/*; do
+        [ -e "$lease" ] || continue
+        if kill -0 "$(basename "$lease")" 2>/dev/null; then
+            basename "$lease"
+        else
+            rm -f "$lease"
+        fi
+    done
 }
 
 # --- images ------------------------------------------------------------------------------------
@@ -277,6 +300,8 @@ cmd_images() {
     build_base
     build_kafka
     build_apicurio
+    # Images replaced by a rebuild would otherwise pile up in the data root.
+    docker image prune -f >/dev/null
 }
 
 cmd_status() {
@@ -296,8 +321,11 @@ cmd_prepare() {
     engine_up || started=true
     out="$(mktemp)"
     # Separate processes, so that `set -e` holds in them (it does not inside an `if` or `||` here).
-    { bash "$0" start && bash "$0" images; } 2>&1 | tee "$out" >&2 || rc=$?
+    { SIMSTREAM_FROM_BUILD=1 bash "$0" start && bash "$0" images; } 2>&1 | tee "$out" >&2 || rc=$?
     if [ "$rc" -eq 0 ]; then
+        # The parent of this script is the Maven process, the same for prepare and finish.
+        [ "$started" = true ] && touch "$BUILD_STARTED"
+        mkdir -p "$LEASES" && touch "$LEASES/$PPID"
         {
             echo "status=ready"
             echo "started.by.build=$started"
@@ -315,12 +343,19 @@ cmd_prepare() {
 }
 
 cmd_finish() {
-    local status_file="${1:?finish needs the status file}"
-    if grep -qx 'started.by.build=true' "$status_file" 2>/dev/null; then
-        cmd_stop || true
-    else
-        log "leaving dockerd as it was (this build did not start it)"
+    local others
+    rm -f "$LEASES/$PPID"
+    if [ ! -e "$BUILD_STARTED" ]; then
+        log "leaving dockerd as it was (no build started it)"
+        return 0
     fi
+    others="$(live_leases | tr '\n' ' ')"
+    if [ -n "$others" ]; then
+        log "leaving dockerd running: other builds still use it (Maven pids $others)"
+        return 0
+    fi
+    cmd_stop || true
+    rm -f "$BUILD_STARTED"
 }
 
 case "${1:-}" in
@@ -330,6 +365,6 @@ case "${1:-}" in
     status) cmd_status ;;
     env) echo "export DOCKER_HOST=$DOCKER_HOST" ;;
     prepare) cmd_prepare "${2:-}" ;;
-    finish) cmd_finish "${2:-}" ;;
+    finish) cmd_finish ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
