@@ -168,7 +168,7 @@ cmd_stop() {
             docker rm -f $ids >/dev/null || true
         fi
     fi
-    rm -f "$BUILD_STARTED"
+    rm -rf "$BUILD_STARTED" "$LEASES"
     if pid="$(running_pid)"; then
         log "stopping dockerd (pid $pid)"
         "${SUDO[@]}" kill -TERM "$pid"
