@@ -38,8 +38,8 @@ public final class Diagnosis {
     static final double IMBALANCE = 0.25;
     /** A split whose validation pairs share vectors with training above this share is called leaky. */
     static final double LEAKY_SHARE = 0.10;
-    /** Effective rank below this share of the dimension: the spectrum falls off steeply. */
-    static final double STEEP_RANK_SHARE = 0.25;
+    /** Column variances whose effective rank is below this share of the dimension are called concentrated. */
+    static final double UNEQUAL_COLUMNS_SHARE = 0.5;
 
     private final PairDataset data;
     private final TrainingConfig cfg;
@@ -251,23 +251,59 @@ public final class Diagnosis {
 
     private Finding spectrum() {
         double[] ev = Spectrum.eigenvalues(data.allVectors(), data.dim());
+        double[] columnVar = columnVariances();
         double rank = Spectrum.effectiveRank(ev);
+        double columnRank = Spectrum.effectiveRank(sortedDescending(columnVar));
         int tenth = Math.max(1, data.dim() / 10);
         double top = Spectrum.topShare(ev, tenth);
-        double first = Spectrum.topShare(ev, 1);
+        double topColumns = Spectrum.topShare(sortedDescending(columnVar), tenth);
         ObjectNode v = Finding.newValues().put("effectiveRank", rank).put("dim", data.dim())
-                .put("topDirectionShare", first).put("top10PercentShare", top);
+                .put("topDirectionShare", Spectrum.topShare(ev, 1)).put("top10PercentShare", top)
+                .put("columnEffectiveRank", columnRank).put("top10PercentColumnsShare", topColumns);
         ArrayNode head = v.putArray("leadingEigenvalues");
         for (int i = 0; i < Math.min(10, ev.length); i++) {
             head.add(ev[i]);
         }
-        String msg = String.format(Locale.ROOT, "variance spectrum: effective rank %.1f of %d; the top direction holds"
-                + " %.1f%% of the variance, the top %d directions %.1f%%", rank, data.dim(), 100 * first, tenth, 100 * top);
-        boolean steep = rank < STEEP_RANK_SHARE * data.dim();
-        return new Finding("spectrum", steep ? Severity.NOTE : Severity.OK, msg, steep
-                ? "the variance falls off steeply, as in PCA outputs and image embeddings: keep --scaling global."
-                + " Per-column standardisation would shrink the leading directions to the level of the noise ones"
-                : (cfg.scaling() == InputScaling.GLOBAL ? "" : "a flat spectrum: per-column and global scaling should agree"), v);
+        String msg = String.format(Locale.ROOT, "variance spectrum: effective rank %.1f of %d (the top %d directions"
+                + " hold %.1f%% of the variance); across columns, effective rank %.1f (the top %d columns hold %.1f%%)",
+                rank, data.dim(), tenth, 100 * top, columnRank, tenth, 100 * topColumns);
+        boolean concentrated = columnRank < UNEQUAL_COLUMNS_SHARE * data.dim();
+        if (!concentrated) {
+            return new Finding("spectrum", Severity.OK, msg + ": columns carry similar variance, so per-column and"
+                    + " global scaling see much the same input", "", v);
+        }
+        return new Finding("spectrum", cfg.scaling() == InputScaling.PER_COLUMN ? Severity.WARN : Severity.NOTE,
+                msg + ": the variance is concentrated in a few columns, as in PCA outputs and many embeddings",
+                "keep --scaling global: per-column standardisation would scale the leading columns down to the level"
+                        + " of the near-empty ones and drown the signal in their noise", v);
+    }
+
+    private double[] columnVariances() {
+        List<float[]> all = data.allVectors();
+        double[] mean = new double[data.dim()];
+        for (float[] x : all) {
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += x[c] / (double) all.size();
+            }
+        }
+        double[] var = new double[data.dim()];
+        for (float[] x : all) {
+            for (int c = 0; c < var.length; c++) {
+                var[c] += (x[c] - mean[c]) * (x[c] - mean[c]) / all.size();
+            }
+        }
+        return var;
+    }
+
+    private static double[] sortedDescending(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        for (int i = 0; i < s.length / 2; i++) {
+            double t = s[i];
+            s[i] = s[s.length - 1 - i];
+            s[s.length - 1 - i] = t;
+        }
+        return s;
     }
 
     private static String describe(List<Integer> cols) {

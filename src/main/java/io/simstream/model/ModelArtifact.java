@@ -199,7 +199,7 @@ public final class ModelArtifact {
             throw new IllegalStateException("cannot encode header", e);
         }
         int floats = 2 * inputDim() + parameterCount();
-        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + headerBytes.length + 4 * floats + SHA_LEN)
+        ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 1 + 4 + headerBytes.length + 4 * floats + SHA_LEN)
                 .order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) format).putInt(headerBytes.length).put(headerBytes);
         putFloats(buf, normalizer.mean());
