@@ -1,0 +1,58 @@
+package io.simstream.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.simstream.data.PairDataset;
+import io.simstream.data.SyntheticPairs;
+import io.simstream.model.Head;
+import io.simstream.model.ModelArtifact;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The refit on all labelled pairs and seed ensembles: what they train on, and that a seed repeats them. */
+class RefitAndEnsembleTest {
+    private static final PairDataset TRAIN = SyntheticPairs.generate(SyntheticPairs.Spec.of(400, 24, 11));
+
+    private static TrainingConfig small() {
+        return TrainingConfig.defaults().withMaxEpochs(8).withHiddenSizes(List.of(32, 32, 16)).withSeed(5);
+    }
+
+    @Test
+    void refitAndEnsembleAreRepeatableWithASeed() {
+        TrainingConfig cfg = small().withEnsemble(2).withRefit(true);
+        ModelArtifact a = new SiameseTrainer(cfg, l -> { }).train(TRAIN).artifact();
+        ModelArtifact b = new SiameseTrainer(cfg, l -> { }).train(TRAIN).artifact();
+        assertEquals(2, a.ensembleSize());
+        assertEquals(a.members(), b.members(), "same data + seed = same weights");
+        assertEquals(a.threshold(), b.threshold());
+        assertEquals(a.normalizer(), b.normalizer());
+        ModelArtifact c = new SiameseTrainer(cfg.withSeed(6), l -> { }).train(TRAIN).artifact();
+        assertNotEquals(a.members(), c.members(), "the seed matters");
+        assertNotEquals(a.members().get(0), a.members().get(1), "members start from different seeds");
+    }
+
+    @Test
+    void theRefitTrainsOnEveryLabelledPairForTheChosenEpochs() {
+        TrainingResult refit = new SiameseTrainer(small().withRefit(true), l -> { }).train(TRAIN);
+        TrainingResult selection = new SiameseTrainer(small().withRefit(false), l -> { }).train(TRAIN);
+        assertEquals(TRAIN.size(), refit.finalPairs());
+        assertEquals(TRAIN.size() / 2, selection.finalPairs(), "the user's 50/50 split: half the labels");
+        // Same selection run, so the same epoch count and threshold; different final weights.
+        assertEquals(selection.bestEpoch(), refit.bestEpoch());
+        assertEquals(selection.artifact().threshold(), refit.artifact().threshold());
+        assertEquals(selection.validation(), refit.validation());
+        assertNotEquals(selection.artifact().members(), refit.artifact().members());
+        // The refit fits the normalizer on all pairs too.
+        assertNotEquals(selection.artifact().normalizer(), refit.artifact().normalizer());
+        assertEquals("global", refit.artifact().inputScaling());
+    }
+
+    @Test
+    void theBceHeadRefitsAndEnsemblesToo() {
+        TrainingResult r = new SiameseTrainer(small().withHead(Head.BCE).withEnsemble(2), l -> { }).train(TRAIN);
+        assertEquals(2, r.artifact().ensembleSize());
+        r.artifact().members().forEach(m -> assertEquals(1, m.headLayer().out()));
+        assertEquals(2, r.members().size());
+    }
+}
