@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.diagnose.DiagnoseJob;
+import io.simstream.metrics.DistanceBaseline;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.MetricsJson;
 import io.simstream.metrics.PairScoring;
@@ -81,6 +82,13 @@ public final class TrainingJob {
             t.put("model", "final model");
             metrics.set("test", t);
             progress.accept(testReport.summary("test"));
+            // Without the network: how much of the test score the scaled inputs' own distances already reach.
+            ObjectNode baselines = metrics.putObject("baselines");
+            for (DistanceBaseline.Norm norm : DistanceBaseline.Norm.values()) {
+                EvaluationReport b = DistanceBaseline.evaluate(norm, result.artifact().normalizer(), data, test);
+                baselines.set("input" + norm.name() + "Distance", DistanceBaseline.toJson(b));
+                progress.accept(b.summary("baseline: " + norm.name() + " distance of the scaled inputs, test"));
+            }
         }
         ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy()).build();
 
