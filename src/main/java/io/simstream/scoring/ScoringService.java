@@ -9,6 +9,7 @@ import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class ScoringService implements AutoCloseable {
         this.live = new LiveModel(config.get(ScoringConfig.MODEL_NAME));
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ScoringMetrics(meters, live);
-        Topics topics = new Topics(config.topicNames(), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
+        Topics topics = new Topics(TopicNames.of(config), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
         if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
             TopicAdmin.createMissing(config.clientConfig(), topics.all());
         }

@@ -3,6 +3,7 @@ package io.simstream.topics;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
+import io.simstream.config.RetrainConfig;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
 import java.util.List;
@@ -17,8 +18,15 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class RetrainTopics {
     public record Names(String labeledPairs, String labelDeadLetters, String modelEvents, String retrainerLock) {
-        public static final Names DEFAULT = new Names("labeled-pairs", "labeled-pairs-dlq", "model-events",
-                "retrainer-lock");
+        public static final Names DEFAULT = new Names(RetrainConfig.TOPIC_LABELS.defaultValue(),
+                RetrainConfig.TOPIC_LABELS_DLQ.defaultValue(), RetrainConfig.TOPIC_EVENTS.defaultValue(),
+                RetrainConfig.TOPIC_LOCK.defaultValue());
+
+        public static Names of(RetrainConfig config) {
+            return new Names(config.values().get(RetrainConfig.TOPIC_LABELS),
+                    config.values().get(RetrainConfig.TOPIC_LABELS_DLQ), config.values().get(RetrainConfig.TOPIC_EVENTS),
+                    config.values().get(RetrainConfig.TOPIC_LOCK));
+        }
 
         public Names withPrefix(String prefix) {
             return new Names(prefix + labeledPairs, prefix + labelDeadLetters, prefix + modelEvents,
