@@ -18,8 +18,8 @@ public final class RetrainRunner {
     }
 
     public static RetrainService start(RetrainConfig config, ConfluentRegistryClient registry, ChallengerTrainer trainer) {
-        Topics topics = new Topics(TopicNames.of(config), registry, config.labelPartitions());
-        RetrainTopics retrainTopics = new RetrainTopics(RetrainTopics.Names.of(config), registry, config.labelPartitions());
+        Topics topics = Topics.forServices(TopicNames.of(config), registry, config.labelPartitions());
+        RetrainTopics retrainTopics = RetrainTopics.forRetrainer(RetrainTopics.Names.of(config), registry, config.labelPartitions());
         return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, retrainTopics, trainer,
                 event -> { }, Clock.systemUTC()).start(config.metricsPort());
     }

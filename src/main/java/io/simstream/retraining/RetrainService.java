@@ -38,7 +38,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -73,7 +72,7 @@ public final class RetrainService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final ModelPublisher publisher;
     private final KafkaStreams onlineQuality;
     private final KafkaStreamsMetrics onlineQualityMetrics;
@@ -106,7 +105,7 @@ public final class RetrainService implements AutoCloseable {
         TopicAdmin.createMissing(clientConfig, all);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.publisher = new ModelPublisher(clientConfig, topics.models(), clock);
         this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
         this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
@@ -170,7 +169,7 @@ public final class RetrainService implements AutoCloseable {
                 }
                 if (!active) {
                     active = true;
-                    for (ConsumerRecord<String, byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
+                    for (ConsumerRecord<byte[], byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
                         accept(r, champion);
                     }
                     windowReady = true;
@@ -182,7 +181,7 @@ public final class RetrainService implements AutoCloseable {
                     LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
                 }
                 int added = 0;
-                for (ConsumerRecord<String, byte[]> r : feed.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : feed.poll(Duration.ofMillis(200))) {
                     added += accept(r, champion) ? 1 : 0;
                 }
                 trigger.onLabels(added);
@@ -208,7 +207,7 @@ public final class RetrainService implements AutoCloseable {
     }
 
     /** Adds a decodable, valid labeled pair to the window; anything else becomes a dead letter. */
-    private boolean accept(ConsumerRecord<String, byte[]> r, LoadedModel champion) {
+    private boolean accept(ConsumerRecord<byte[], byte[]> r, LoadedModel champion) {
         LabeledPair pair;
         try {
             pair = r.value() == null ? null
@@ -231,9 +230,9 @@ public final class RetrainService implements AutoCloseable {
         return true;
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, DeadLetterReason reason, String message) {
-        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        DeadLetter dl = deadLetters.of(key, r.value(), r.topic(), r.partition(), r.offset(), reason, message);
+    private void deadLetter(ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String message) {
+        DeadLetter dl = deadLetters.of(r.key(), r.value(), r.headers(), r.topic(), r.partition(), r.offset(), reason,
+                message);
         String dlq = retrainTopics.labelDeadLetters().name();
         producer.send(new ProducerRecord<>(dlq, r.key(),
                 retrainTopics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
@@ -247,7 +246,7 @@ public final class RetrainService implements AutoCloseable {
                 this::publishIfStillActive, clock);
         ModelEvent event = job.run(snapshot, champion);
         String topic = retrainTopics.modelEvents().name();
-        producer.send(new ProducerRecord<>(topic, settings.modelName(),
+        producer.send(new ProducerRecord<>(topic, settings.modelName().getBytes(StandardCharsets.UTF_8),
                 retrainTopics.modelEvents().valueSerde().serializer().serialize(topic, event)));
         producer.flush();
         metrics.round(event);

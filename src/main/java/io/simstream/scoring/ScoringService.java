@@ -41,7 +41,7 @@ public final class ScoringService implements AutoCloseable {
         this.live = new LiveModel(config.get(ScoringConfig.MODEL_NAME));
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ScoringMetrics(meters, live);
-        Topics topics = new Topics(TopicNames.of(config), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
+        Topics topics = Topics.forServices(TopicNames.of(config), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
         if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
             TopicAdmin.createMissing(config.clientConfig(), topics.all());
         }

@@ -39,9 +39,20 @@ public final class RetrainTopics {
     private final TopicSpec<String, ModelEvent> modelEvents;
     private final TopicSpec<byte[], byte[]> retrainerLock;
 
+    /** For processes that write labeled pairs too (produce, tests): labeled-pairs-value may be registered. */
     public RetrainTopics(Names names, SchemaRegistry registry, int labelPartitions) {
-        this.labeledPairs = new TopicSpec<>(names.labeledPairs(), Serdes.String(),
-                AvroSerde.forValue(registry, LabeledPair.getClassSchema()), labelPartitions, Map.of());
+        this(names, registry, labelPartitions, false);
+    }
+
+    /** For the retrainer: labeled pairs are input, so their subject is read and never written. */
+    public static RetrainTopics forRetrainer(Names names, SchemaRegistry registry, int labelPartitions) {
+        return new RetrainTopics(names, registry, labelPartitions, true);
+    }
+
+    private RetrainTopics(Names names, SchemaRegistry registry, int labelPartitions, boolean labelsAreInput) {
+        this.labeledPairs = new TopicSpec<>(names.labeledPairs(), Serdes.String(), labelsAreInput
+                ? AvroSerde.forInput(registry, LabeledPair.getClassSchema(), names.labeledPairs())
+                : AvroSerde.forValue(registry, LabeledPair.getClassSchema()), labelPartitions, Map.of());
         this.labelDeadLetters = new TopicSpec<>(names.labelDeadLetters(), Serdes.String(),
                 AvroSerde.forValue(registry, DeadLetter.getClassSchema()), 1, Map.of());
         this.modelEvents = new TopicSpec<>(names.modelEvents(), Serdes.String(),
