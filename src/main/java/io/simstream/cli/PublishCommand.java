@@ -5,6 +5,8 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.config.ClusterConfig;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
+import io.simstream.lifecycle.ModelRecords;
 import java.util.List;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -54,7 +56,9 @@ public final class PublishCommand implements Callable<Integer> {
         var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
                 TopicNames.DEFAULT.deadLetters());
         var models = new Topics(names, registry, 1).models();
+        // Missing: created compacted (not left to the broker's auto-create, which would use delete).
         TopicAdmin.createMissing(config.clientConfig(), List.of(models));
+        TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, metadata));
         try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), models, Clock.systemUTC())) {
             var published = publisher.publish(artifact, name,
                     version == null ? OptionalLong.empty() : OptionalLong.of(version), metadata);

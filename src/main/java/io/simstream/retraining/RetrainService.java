@@ -17,6 +17,8 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
+import io.simstream.lifecycle.ModelRecords;
 import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +105,7 @@ public final class RetrainService implements AutoCloseable {
         List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
         all.addAll(retrainTopics.all());
         TopicAdmin.createMissing(clientConfig, all);
+        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -260,6 +263,7 @@ public final class RetrainService implements AutoCloseable {
         }
         Map<String, String> meta = Map.of("source", "retrainer", "application", settings.applicationId(),
                 "trainedOn", challenger.createdAt().toString());
+        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), ModelRecords.sizeOf(challenger, settings.modelName(), meta));
         return publisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
     }
 

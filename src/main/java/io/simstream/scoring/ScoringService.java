@@ -9,6 +9,7 @@ import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class ScoringService implements AutoCloseable {
         if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
             TopicAdmin.createMissing(config.clientConfig(), topics.all());
         }
+        TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
         String appId = config.get(ScoringConfig.APPLICATION_ID);
         ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
         Topology topology = ScoringTopology.build(topics,
