@@ -24,7 +24,7 @@ public final class RegistryProxy implements AutoCloseable {
     private static final Pattern REGISTRATION = Pattern.compile(".*/subjects/[^/]+/versions/?");
 
     /** One request as the proxy saw it, and what it answered. */
-    public record Seen(String method, String path, String authorization, int status) {
+    public record Seen(String method, String path, String authorization, int status, String body) {
         public boolean isRegistration() {
             return method.equals("POST") && REGISTRATION.matcher(path).matches();
         }
@@ -80,14 +80,14 @@ public final class RegistryProxy implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             byte[] body = ex.getRequestBody().readAllBytes();
             if (requiredAuthorization != null && !requiredAuthorization.equals(auth)) {
-                answer(ex, method, path, auth, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+                answer(ex, method, path, auth, body, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
                 return;
             }
             boolean write = !method.equals("GET") && !(method.equals("POST") && !REGISTRATION.matcher(path).matches()
                     && path.matches(".*/subjects/[^/]+/?"));
             boolean compatibilityCheck = method.equals("POST") && path.contains("/compatibility/");
             if (readOnly && write && !compatibilityCheck) {
-                answer(ex, method, path, auth, 403, "{\"error_code\":40301,\"message\":\"User is denied operation Write on Subject\"}");
+                answer(ex, method, path, auth, body, 403, "{\"error_code\":40301,\"message\":\"User is denied operation Write on Subject\"}");
                 return;
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.getScheme() + "://" + target.getAuthority()
@@ -98,7 +98,7 @@ public final class RegistryProxy implements AutoCloseable {
             }
             b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             HttpResponse<byte[]> response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            seen.add(new Seen(method, path, auth, response.statusCode()));
+            seen.add(new Seen(method, path, auth, response.statusCode(), new String(body, StandardCharsets.UTF_8)));
             ex.getResponseHeaders().add("Content-Type", response.headers().firstValue("Content-Type").orElse("application/json"));
             ex.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -109,8 +109,9 @@ public final class RegistryProxy implements AutoCloseable {
         }
     }
 
-    private void answer(HttpExchange ex, String method, String path, String auth, int status, String json) throws IOException {
-        seen.add(new Seen(method, path, auth, status));
+    private void answer(HttpExchange ex, String method, String path, String auth, byte[] body, int status, String json)
+            throws IOException {
+        seen.add(new Seen(method, path, auth, status, new String(body, StandardCharsets.UTF_8)));
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
         ex.sendResponseHeaders(status, b.length);
