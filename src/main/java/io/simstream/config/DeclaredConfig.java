@@ -67,10 +67,16 @@ public final class DeclaredConfig {
             readFile(file).forEach((k, v) -> raw.put(canonical(k), new Given(v, file + " (key " + k + ")", false)));
         }
         new TreeMap<>(env).forEach((k, v) -> {
-            if (!k.startsWith(ConfigField.ENV_PREFIX) || NOT_SETTINGS.contains(k) || SERVICE_LINK.matcher(k).matches()) {
+            if (!k.startsWith(ConfigField.ENV_PREFIX)) {
                 return;
             }
-            String key = keyForEnv(fields, k);
+            String key = declaredKeyForEnv(fields, k);
+            if (key == null && (NOT_SETTINGS.contains(k) || SERVICE_LINK.matcher(k).matches())) {
+                return;
+            }
+            if (key == null) {
+                key = kafkaKeyForEnv(k);
+            }
             if (key == null) {
                 problems.add("environment variable " + k + " is not a setting" + suggestEnv(fields, k));
             } else {
@@ -212,11 +218,8 @@ public final class DeclaredConfig {
         return prev[b.length()];
     }
 
-    /**
-     * SIMSTREAM_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol; declared fields (of this or any
-     * command) map back exactly; null for a name that maps to nothing known.
-     */
-    static String keyForEnv(List<ConfigField> fields, String envName) {
+    /** The declared setting (of this or any command) whose env name this is, or null. */
+    static String declaredKeyForEnv(List<ConfigField> fields, String envName) {
         for (ConfigField f : fields) {
             if (f.envName().equals(envName)) {
                 return f.name();
@@ -227,6 +230,11 @@ public final class DeclaredConfig {
                 return name;
             }
         }
+        return null;
+    }
+
+    /** SIMSTREAM_KAFKA_SECURITY_PROTOCOL -> kafka.security.protocol; null when not SIMSTREAM_KAFKA_*. */
+    static String kafkaKeyForEnv(String envName) {
         String kafkaEnv = ConfigField.ENV_PREFIX + "KAFKA_";
         if (envName.startsWith(kafkaEnv)) {
             return KAFKA_PREFIX + envName.substring(kafkaEnv.length()).toLowerCase(Locale.ROOT).replace('_', '.');

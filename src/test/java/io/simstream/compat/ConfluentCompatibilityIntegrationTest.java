@@ -26,6 +26,7 @@ import io.simstream.registry.SchemaTexts;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.PythonSchemaRegistry;
 import io.simstream.testkit.RegistryProxy;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
@@ -76,7 +77,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ConfluentCompatibilityIntegrationTest {
-    private static final String PYTHON = System.getenv().getOrDefault("SIMSTREAM_PYTHON", "/usr/bin/python3");
     private static final int DIM = 8;
     private static final byte[] NOT_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28};
 
@@ -86,20 +86,8 @@ class ConfluentCompatibilityIntegrationTest {
     @TempDir
     Path dir;
 
-    /** Registers schemaText under subject with Confluent's Python client, as compact JSON (not our .avsc bytes). */
     private static int pythonRegister(String subject, String schemaText) throws Exception {
-        Path text = Files.createTempFile("schema", ".avsc");
-        Files.writeString(text, schemaText);
-        String script = "import json,sys\n"
-                + "from confluent_kafka.schema_registry import SchemaRegistryClient, Schema\n"
-                + "c = SchemaRegistryClient({'url': sys.argv[1]})\n"
-                + "s = json.dumps(json.load(open(sys.argv[3])), separators=(',', ':'))\n"
-                + "print(c.register_schema(sys.argv[2], Schema(s, 'AVRO')))\n";
-        Process p = new ProcessBuilder(PYTHON, "-c", script, SharedRegistry.url(), subject, text.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "python register failed: " + out);
-        return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).trim());
+        return PythonSchemaRegistry.register(SharedRegistry.url(), subject, schemaText);
     }
 
     private static Map<String, Integer> versionCounts(ConfluentRegistryClient registry, List<String> subjects) {

@@ -87,9 +87,11 @@ class ConfigTypoTest {
     }
 
     @Test
-    void launcherAndKubernetesServiceVariablesAreNotSettings() {
-        ScoringConfig.load(null, Map.of("SIMSTREAM_JAR", "x.jar", "SIMSTREAM_SCORER_SERVICE_HOST", "10.0.0.1",
-                "SIMSTREAM_SCORER_PORT_9464_TCP_ADDR", "10.0.0.1", "SIMSTREAM_SCORER_SERVICE_PORT", "9464"), BASE);
+    void launcherAndKubernetesServiceVariablesAreNotSettingsButDeclaredOnesEndingInPortAre() {
+        ScoringConfig c = ScoringConfig.load(null, Map.of("SIMSTREAM_JAR", "x.jar", "SIMSTREAM_SCORER_SERVICE_HOST", "10.0.0.1",
+                "SIMSTREAM_SCORER_PORT_9464_TCP_ADDR", "10.0.0.1", "SIMSTREAM_SCORER_SERVICE_PORT", "9464",
+                "SIMSTREAM_KAFKA_SERVICE_HOST", "10.0.0.2", "SIMSTREAM_METRICS_PORT", "12345"), BASE);
+        assertEquals(12345, c.getInt(ScoringConfig.METRICS_PORT));
     }
 
     @Test
