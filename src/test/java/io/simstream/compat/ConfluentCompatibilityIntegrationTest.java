@@ -319,6 +319,21 @@ class ConfluentCompatibilityIntegrationTest {
             assertTrue(refused.getMessage().contains("kafka-configs.sh --bootstrap-server " + KAFKA.bootstrapServers()
                     + " --alter --entity-type topics --entity-name " + names.models() + " --add-config cleanup.policy=compact"),
                     refused.getMessage());
+
+            // A compacted models topic too small for the artifact: publish refuses with the fix.
+            String small = SharedRegistry.unique("small-models");
+            admin.createTopics(List.of(new NewTopic(small, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                    "max.message.bytes", "2000")))).all().get(30, TimeUnit.SECONDS);
+            ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(64, 9);
+            UserInputException tooSmall = assertThrows(UserInputException.class, () -> io.simstream.topics.TopicChecks
+                    .requireModelsTopic(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), small,
+                            io.simstream.lifecycle.ModelRecords.sizeOf(artifact, "default", Map.of())));
+            assertTrue(tooSmall.getMessage().contains("--entity-name " + small + " --add-config max.message.bytes="),
+                    tooSmall.getMessage());
+            Path big = dir.resolve("big.simstream");
+            Files.write(big, artifact.toBytes());
+            assertEquals(Main.EXIT_USER_ERROR, Main.run("publish", "--model", big.toString(), "--bootstrap",
+                    KAFKA.bootstrapServers(), "--registry-url", SharedRegistry.url(), "--topic", small));
         }
     }
 
