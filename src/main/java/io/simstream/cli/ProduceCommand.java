@@ -3,27 +3,24 @@ package io.simstream.cli;
 import io.simstream.demo.PairSource;
 import io.simstream.demo.TrafficGenerator;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.registry.RegistryClientConfig;
+import io.simstream.config.ClusterConfig;
 import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `produce`: demo traffic (pairs, then their labels) against any broker and registry. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Produce synthetic VectorPair traffic and, later, its LabeledPair feedback.")
 public final class ProduceCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
-    String bootstrap;
-
-    @Option(names = "--registry-url", required = true, description = "Schema registry URL (Confluent API).")
-    String registryUrl;
+    @Mixin
+    ServiceOptions cluster;
 
     @Option(names = "--rate", defaultValue = "200", description = "Pairs per second (default ${DEFAULT-VALUE}).")
     int rate;
@@ -51,11 +48,12 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfluentRegistryClient registry = new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
+        ClusterConfig config = cluster.cluster();
+        ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         Topics topics = new Topics(TopicNames.DEFAULT, registry, 1);
         RetrainTopics retrainTopics = new RetrainTopics(RetrainTopics.Names.DEFAULT, registry, 1);
         CountDownLatch stop = new CountDownLatch(1);
-        try (TrafficGenerator traffic = new TrafficGenerator(Map.of("bootstrap.servers", bootstrap), topics.pairs(),
+        try (TrafficGenerator traffic = new TrafficGenerator(config.clientConfig(), topics.pairs(),
                 retrainTopics.labeledPairs(), PairSource.synthetic(dim, seed),
                 new TrafficGenerator.Settings(rate, labelDelay, shiftAfter, badEvery)).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "produce-shutdown"));

@@ -3,7 +3,11 @@ package io.simstream.cli;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.registry.RegistryClientConfig;
+import io.simstream.config.ClusterConfig;
+import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
+import io.simstream.lifecycle.ModelRecords;
+import java.util.List;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `publish`: puts a model artifact on the models topic for every scoring instance to pick up. */
@@ -23,11 +28,8 @@ public final class PublishCommand implements Callable<Integer> {
             description = "The model.simstream file, or the directory holding it.")
     Path model;
 
-    @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
-    String bootstrap;
-
-    @Option(names = "--registry-url", required = true, description = "Schema registry URL.")
-    String registryUrl;
+    @Mixin
+    ServiceOptions cluster;
 
     @Option(names = "--name", defaultValue = "default", description = "Model name, the record key (default: ${DEFAULT-VALUE}).")
     String name;
@@ -41,19 +43,23 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client setting, e.g. security.protocol=SSL.")
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client setting, e.g. security.protocol=SSL"
+            + " (same as --set kafka.KEY=VALUE).")
     Map<String, String> kafka = new LinkedHashMap<>();
 
     @Override
     public Integer call() {
         var artifact = ModelFiles.read(model);
-        Map<String, Object> client = new LinkedHashMap<>(kafka);
-        client.put("bootstrap.servers", bootstrap);
-        var registry = new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
+        kafka.forEach((k, v) -> cluster.settings.put("kafka." + k, v));
+        ClusterConfig config = cluster.cluster();
+        var registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
                 TopicNames.DEFAULT.deadLetters());
-        try (ModelPublisher publisher = new ModelPublisher(client, new Topics(names, registry, 1).models(),
-                Clock.systemUTC())) {
+        var models = new Topics(names, registry, 1).models();
+        // Missing: created compacted (not left to the broker's auto-create, which would use delete).
+        TopicAdmin.createMissing(config.clientConfig(), List.of(models));
+        TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, metadata));
+        try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), models, Clock.systemUTC())) {
             var published = publisher.publish(artifact, name,
                     version == null ? OptionalLong.empty() : OptionalLong.of(version), metadata);
             System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),

@@ -30,7 +30,6 @@ public final class RetrainCommand implements Callable<Integer> {
         Map<String, String> flags = service.flags();
         ServiceOptions.putIfGiven(flags, ScoringConfig.MODEL_NAME.name(), modelName);
         RetrainConfig config = RetrainConfig.load(service.configFile, System.getenv(), flags);
-        return RetrainRunner.run(config, new Dl4jChallengerTrainer(config.trainingConfig(),
-                config.values().getBoolean(RetrainConfig.WARM_START)));
+        return RetrainRunner.run(config, Dl4jChallengerTrainer.fromConfig(config));
     }
 }

@@ -1,12 +1,17 @@
 package io.simstream.cli;
 
+import io.simstream.config.ClusterConfig;
 import io.simstream.config.ScoringConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options `serve` and `retrain` share: where settings come from and the two endpoints. */
+/**
+ * The options every command that talks to Kafka or the registry shares (serve, retrain, publish,
+ * produce): where settings come from and the two endpoints. The settings themselves are resolved by
+ * the one loader in {@code config} (file, SIMSTREAM_* environment, flags).
+ */
 final class ServiceOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings.")
     Path configFile;
@@ -17,7 +22,7 @@ final class ServiceOptions {
     @Option(names = "--registry-url", description = "Schema registry URL (registry.url).")
     String registryUrl;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Any setting below, or a kafka.* pass-through.")
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A setting (see the README's configuration reference), or a kafka.* pass-through.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     /** The --set values plus the named flags that were given, as settings. */
@@ -26,6 +31,11 @@ final class ServiceOptions {
         putIfGiven(flags, ScoringConfig.BOOTSTRAP.name(), bootstrap);
         putIfGiven(flags, ScoringConfig.REGISTRY_URL.name(), registryUrl);
         return flags;
+    }
+
+    /** Only the cluster settings (commands without settings of their own). */
+    ClusterConfig cluster() {
+        return ClusterConfig.load(configFile, System.getenv(), flags());
     }
 
     static void putIfGiven(Map<String, String> flags, String key, Object value) {

@@ -2,6 +2,7 @@ package io.simstream.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,18 @@ public record ConfigField(String name, Type type, String defaultValue, Function<
 
     public static ConfigField string(String name, String def, String description) {
         return new ConfigField(name, Type.STRING, def, v -> v.isBlank() ? "must not be empty" : null, description);
+    }
+
+    /** A setting that may stay empty (unset): credentials, store locations. */
+    public static ConfigField optional(String name, String description) {
+        return new ConfigField(name, Type.STRING, "", v -> null, description);
+    }
+
+    /** One of a fixed set of names, compared case-insensitively; aliases (e.g. class names) map to a name. */
+    public static ConfigField named(String name, String def, List<String> allowed, Map<String, String> aliases,
+                                    String description) {
+        return new ConfigField(name, Type.ENUM, def, v -> allowed.stream().anyMatch(a -> a.equalsIgnoreCase(v))
+                || aliases.containsKey(v) ? null : "must be one of " + allowed, description + " One of " + allowed + ".");
     }
 
     public static ConfigField integer(String name, long def, long min, long max, String description) {

@@ -1,13 +1,6 @@
 package io.simstream.config;
 
-import io.simstream.model.Head;
-import io.simstream.retraining.GateMetric;
-import io.simstream.retraining.RetrainSettings;
-import io.simstream.topics.RetrainTopics;
-import io.simstream.topics.TopicNames;
-import io.simstream.training.TrainingConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +9,13 @@ public final class RetrainConfig {
     public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-retrainer",
             "Group of retrainer instances: one per model name is active, the others stand by.");
     public static final ConfigField TOPIC_LABELS = ConfigField.string("topic.labeled-pairs",
-            RetrainTopics.Names.DEFAULT.labeledPairs(), "Input topic of LabeledPair records, keyed by pair id.");
+            "labeled-pairs", "Input topic of LabeledPair records, keyed by pair id.");
     public static final ConfigField TOPIC_LABELS_DLQ = ConfigField.string("topic.labeled-pairs-dlq",
-            RetrainTopics.Names.DEFAULT.labelDeadLetters(), "Dead-letter topic for labeled pairs that cannot be used.");
+            "labeled-pairs-dlq", "Dead-letter topic for labeled pairs that cannot be used.");
     public static final ConfigField TOPIC_EVENTS = ConfigField.string("topic.model-events",
-            RetrainTopics.Names.DEFAULT.modelEvents(), "Output topic of ModelEvent records (gate decisions, online accuracy).");
+            "model-events", "Output topic of ModelEvent records (gate decisions, online accuracy).");
     public static final ConfigField TOPIC_LOCK = ConfigField.string("topic.retrainer-lock",
-            RetrainTopics.Names.DEFAULT.retrainerLock(), "Single-partition topic whose owner is the active retrainer.");
+            "retrainer-lock", "Single-partition topic whose owner is the active retrainer.");
     public static final ConfigField WINDOW_SIZE = ConfigField.integer("window.size", 5000, 10, 10_000_000,
             "Labeled pairs kept for training: the newest ones.");
     public static final ConfigField EVERY_LABELS = ConfigField.integer("retrain.every.labels", 1000, 1, 10_000_000,
@@ -57,12 +50,24 @@ public final class RetrainConfig {
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9465, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
 
-    public static final List<ConfigField> FIELDS = List.of(ScoringConfig.BOOTSTRAP, ScoringConfig.REGISTRY_URL,
-            APPLICATION_ID, ScoringConfig.MODEL_NAME, ScoringConfig.TOPIC_MODELS, ScoringConfig.TOPIC_DECISIONS,
+    public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, ScoringConfig.MODEL_NAME, ScoringConfig.TOPIC_MODELS, ScoringConfig.TOPIC_DECISIONS,
             TOPIC_LABELS, TOPIC_LABELS_DLQ, TOPIC_EVENTS, TOPIC_LOCK, LABEL_PARTITIONS, WINDOW_SIZE, EVERY_LABELS,
             EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, GATE_MINIMUM, LABEL_DELAY, SESSION_TIMEOUT,
             TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
             METRICS_PORT);
+    public static final List<ConfigField> FIELDS = ScoringConfig.with(ClusterConfig.FIELDS, OWN_FIELDS);
+
+    /** The cluster's checks plus the retrainer's own. */
+    public static final List<CrossCheck> CHECKS = checks();
+
+    private static List<CrossCheck> checks() {
+        List<CrossCheck> c = new java.util.ArrayList<>(ClusterConfig.CHECKS);
+        c.add(new CrossCheck(v -> v.getInt(MIN_LABELS) > v.getInt(WINDOW_SIZE)
+                ? MIN_LABELS.name() + " (" + v.getInt(MIN_LABELS) + ") must be <= " + WINDOW_SIZE.name() + " ("
+                        + v.getInt(WINDOW_SIZE) + "): the window never holds that many labels, so it would never retrain"
+                : null));
+        return List.copyOf(c);
+    }
 
     private final DeclaredConfig config;
 
@@ -71,43 +76,15 @@ public final class RetrainConfig {
     }
 
     public static RetrainConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
-        return new RetrainConfig(DeclaredConfig.load(FIELDS, file, env, flags));
+        return new RetrainConfig(DeclaredConfig.load(FIELDS, CHECKS, file, env, flags));
     }
 
     public static RetrainConfig of(Map<String, String> settings) {
-        return new RetrainConfig(DeclaredConfig.of(FIELDS, settings));
+        return new RetrainConfig(DeclaredConfig.of(FIELDS, CHECKS, settings));
     }
 
     public DeclaredConfig values() {
         return config;
-    }
-
-    public RetrainSettings settings() {
-        return new RetrainSettings(config.get(APPLICATION_ID), config.get(ScoringConfig.MODEL_NAME),
-                config.getInt(WINDOW_SIZE), config.getInt(EVERY_LABELS), Duration.ofMillis(config.getLong(EVERY_MS)),
-                config.getInt(MIN_LABELS), config.getDouble(HOLDOUT),
-                GateMetric.parse(config.get(GATE_METRIC)), config.getDouble(GATE_TOLERANCE),
-                config.getDouble(GATE_MINIMUM),
-                Duration.ofMillis(config.getLong(LABEL_DELAY)), Duration.ofMillis(config.getLong(SESSION_TIMEOUT)),
-                config.get(ScoringConfig.STATE_DIR), config.getLong(ScoringConfig.COMMIT_INTERVAL));
-    }
-
-    /** Challenger training: the defaults of {@code train}, with this config's head, epoch cap and seed. */
-    public TrainingConfig trainingConfig() {
-        TrainingConfig base = TrainingConfig.defaults().withHead(Head.parse(config.get(TRAIN_HEAD)))
-                .withMaxEpochs(config.getInt(TRAIN_MAX_EPOCHS)).withSeed(config.getLong(TRAIN_SEED));
-        // The window is in time order: validate on its newest fifth rather than half of it.
-        return base.withSplit(TrainingConfig.Split.ROW_ORDER, 0.2);
-    }
-
-    public TopicNames scoringTopicNames() {
-        return new TopicNames(TopicNames.DEFAULT.pairs(), config.get(ScoringConfig.TOPIC_DECISIONS),
-                config.get(ScoringConfig.TOPIC_MODELS), TopicNames.DEFAULT.deadLetters());
-    }
-
-    public RetrainTopics.Names retrainTopicNames() {
-        return new RetrainTopics.Names(config.get(TOPIC_LABELS), config.get(TOPIC_LABELS_DLQ), config.get(TOPIC_EVENTS),
-                config.get(TOPIC_LOCK));
     }
 
     public int labelPartitions() {
@@ -118,12 +95,16 @@ public final class RetrainConfig {
         return config.getInt(METRICS_PORT);
     }
 
+    public ClusterConfig cluster() {
+        return new ClusterConfig(config);
+    }
+
     public Map<String, Object> clientConfig() {
-        return config.clientConfig(ScoringConfig.BOOTSTRAP);
+        return cluster().clientConfig();
     }
 
     public Map<String, String> registryClientSettings() {
-        return config.registryClientSettings(ScoringConfig.REGISTRY_URL);
+        return cluster().registryClientSettings();
     }
 
     public static String describe() {

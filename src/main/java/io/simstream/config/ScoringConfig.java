@@ -1,17 +1,17 @@
 package io.simstream.config;
 
-import io.simstream.topics.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The scoring service's settings, each declared once in {@link #FIELDS}. Sources, later winning:
- * defaults, a properties file, environment variables, flags. Keys starting with "kafka." go to
- * the Kafka clients and Streams with the prefix removed (security settings, tuning), and so do
- * keys no field declares.
+ * The scoring service's settings, each declared once in {@link #FIELDS} (the cluster's from
+ * {@link ClusterConfig}). Sources, later winning: defaults, a properties file, environment
+ * variables, flags. Keys starting with "kafka." go to the Kafka clients and Streams with the
+ * prefix removed (security settings, tuning); an undeclared key is an error.
  */
 public final class ScoringConfig {
     /** Exactly-once (the default) or at-least-once delivery of decisions. */
@@ -33,23 +33,21 @@ public final class ScoringConfig {
         }
     }
 
-    public static final ConfigField BOOTSTRAP = ConfigField.string("bootstrap.servers", null,
-            "Kafka bootstrap servers, host:port[,host:port].");
-    public static final ConfigField REGISTRY_URL = ConfigField.string("registry.url", null,
-            "Schema registry base URL (Confluent-compatible API).");
+    public static final ConfigField BOOTSTRAP = ClusterConfig.BOOTSTRAP;
+    public static final ConfigField REGISTRY_URL = ClusterConfig.REGISTRY_URL;
     public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-scoring",
             "Kafka Streams application id: instances sharing it share the work.");
     public static final ConfigField MODEL_NAME = ConfigField.string("model.name", "default",
             "Key on the models topic of the model this service serves.");
     public static final ConfigField INPUT_DIM = ConfigField.integer("model.input.dim", 0, 0, 1 << 20,
             "Input dimension a model must have to be accepted; 0 accepts the dimension the model declares.");
-    public static final ConfigField TOPIC_PAIRS = ConfigField.string("topic.pairs", TopicNames.DEFAULT.pairs(),
+    public static final ConfigField TOPIC_PAIRS = ConfigField.string("topic.pairs", "pairs",
             "Input topic of VectorPair records.");
     public static final ConfigField TOPIC_DECISIONS = ConfigField.string("topic.decisions",
-            TopicNames.DEFAULT.decisions(), "Output topic of PairDecision records.");
-    public static final ConfigField TOPIC_MODELS = ConfigField.string("topic.models", TopicNames.DEFAULT.models(),
+            "decisions", "Output topic of PairDecision records.");
+    public static final ConfigField TOPIC_MODELS = ConfigField.string("topic.models", "models",
             "Compacted topic of ModelRecord records, keyed by model name.");
-    public static final ConfigField TOPIC_DLQ = ConfigField.string("topic.dlq", TopicNames.DEFAULT.deadLetters(),
+    public static final ConfigField TOPIC_DLQ = ConfigField.string("topic.dlq", "pairs-dlq",
             "Dead-letter topic of DeadLetter records.");
     public static final ConfigField PAIR_PARTITIONS = ConfigField.integer("topic.pairs.partitions", 4, 1, 10_000,
             "Partitions of the pairs and decisions topics when the service creates them.");
@@ -71,9 +69,18 @@ public final class ScoringConfig {
     public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
             600_000, "How long a shutdown waits for Streams to close.");
 
-    public static final List<ConfigField> FIELDS = List.of(BOOTSTRAP, REGISTRY_URL, APPLICATION_ID, MODEL_NAME,
+    public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
             GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
+
+    public static final List<ConfigField> FIELDS = with(ClusterConfig.FIELDS, OWN_FIELDS);
+
+    /** Fields of a command: the cluster's, then its own. */
+    static List<ConfigField> with(List<ConfigField> cluster, List<ConfigField> own) {
+        List<ConfigField> all = new ArrayList<>(cluster);
+        all.addAll(own);
+        return List.copyOf(all);
+    }
 
     private final DeclaredConfig values;
 
@@ -86,12 +93,12 @@ public final class ScoringConfig {
      * flags are name=value pairs given on the command line.
      */
     public static ScoringConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
-        return new ScoringConfig(DeclaredConfig.load(FIELDS, file, env, flags));
+        return new ScoringConfig(DeclaredConfig.load(FIELDS, ClusterConfig.CHECKS, file, env, flags));
     }
 
     /** From one map of settings (tests, embedded use). */
     public static ScoringConfig of(Map<String, String> settings) {
-        return new ScoringConfig(DeclaredConfig.of(FIELDS, settings));
+        return new ScoringConfig(DeclaredConfig.of(FIELDS, ClusterConfig.CHECKS, settings));
     }
 
     public String get(ConfigField f) {
@@ -114,10 +121,6 @@ public final class ScoringConfig {
         return Guarantee.parse(get(GUARANTEE));
     }
 
-    public TopicNames topicNames() {
-        return new TopicNames(get(TOPIC_PAIRS), get(TOPIC_DECISIONS), get(TOPIC_MODELS), get(TOPIC_DLQ));
-    }
-
     public Duration drainInterval() {
         return Duration.ofMillis(getLong(DRAIN_INTERVAL));
     }
@@ -126,22 +129,24 @@ public final class ScoringConfig {
         return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT));
     }
 
+    /** How to reach Kafka and the registry. */
+    public ClusterConfig cluster() {
+        return new ClusterConfig(values);
+    }
+
     /** Settings passed through to Kafka clients and Streams (security, tuning), prefix removed. */
     public Map<String, String> kafkaOverrides() {
         return values.kafkaOverrides();
     }
 
-    /**
-     * Settings for the registry client: schema.registry.url plus every registry.* key with the
-     * prefix removed (e.g. registry.basic.auth.user.info).
-     */
+    /** The registry client's settings under Confluent's names (see {@link ClusterConfig#registryClientSettings()}). */
     public Map<String, String> registryClientSettings() {
-        return values.registryClientSettings(REGISTRY_URL);
+        return cluster().registryClientSettings();
     }
 
     /** Config for plain Kafka clients (admin, producers, consumers): bootstrap plus the pass-through. */
     public Map<String, Object> clientConfig() {
-        return values.clientConfig(BOOTSTRAP);
+        return cluster().clientConfig();
     }
 
     /** The --help text: every field with type, default and env name. */

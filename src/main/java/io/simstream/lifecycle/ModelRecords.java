@@ -30,4 +30,14 @@ public final class ModelRecords {
                 .setMetadata(Map.copyOf(metadata))
                 .build();
     }
+
+    /**
+     * About how many bytes the model's record takes on the topic (Avro body plus the header, key and
+     * batch overhead), to check against the topic's max.message.bytes before publishing.
+     */
+    public static long sizeOf(ModelArtifact artifact, String name, Map<String, String> metadata) {
+        ModelRecord r = of(artifact, name, Long.MAX_VALUE, metadata, Instant.EPOCH);
+        long meta = metadata.entrySet().stream().mapToLong(e -> e.getKey().length() + e.getValue().length() + 10).sum();
+        return r.getArtifact().remaining() + r.getSha256().length() + name.length() * 2L + meta + 512;
+    }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -21,8 +23,14 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Avro specific records in the Confluent wire format: magic byte 0, 4-byte big-endian schema id,
- * Avro binary. Subjects follow TopicNameStrategy (topic-key / topic-value). A record written with
- * an older registered schema is resolved into the current reader schema.
+ * Avro binary. A record written with an older registered schema is resolved into the current
+ * reader schema.
+ *
+ * <p>Writing follows Confluent's serde settings ({@link SchemaRegistry#serdeSettings()}): the
+ * subject comes from the subject name strategy; with use.latest.version the subject's latest
+ * version is the writer schema; otherwise a version equivalent to ours is looked up first (read
+ * only), and only when the subject holds none, auto.register.schemas is on and this serde may
+ * register at all (never for an input topic: {@link #forInput}) is the canonical text registered.
  *
  * <p>Failures: bad bytes throw {@link SerdeException} with a {@link SerdeException.Kind} (the
  * scoring topology dead-letters those). A registry that cannot be reached throws
@@ -38,15 +46,31 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Schema readerSchema;
     private final boolean isKey;
     private final boolean autoRegister;
-    private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
+    private final String inputTopic;
+    private final Map<String, WriteTarget> targetBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, WriterReader<T>> readersById = new ConcurrentHashMap<>();
     private final SpecificDatumWriter<T> writer;
+
+    /** The id written for a subject and, when it is another schema than ours, how to convert to it. */
+    private record WriteTarget(int id, Schema writerSchema, GenericDatumReader<Object> toWriter,
+                               GenericDatumWriter<Object> writer) {
+    }
 
     /** The writer schema of an id and the reader that resolves it into readerSchema. */
     private record WriterReader<T>(Schema writerSchema, SpecificDatumReader<T> reader) {
     }
 
     public AvroSerde(SchemaRegistry registry, Schema schema, boolean isKey, boolean autoRegister) {
+        this(registry, schema, isKey, autoRegister, null);
+    }
+
+    /**
+     * @param inputTopic a topic this process only reads, or null: the subject it maps to is never
+     *                   written, whatever auto-register says (other subjects, e.g. a Streams
+     *                   changelog's, follow the settings)
+     */
+    public AvroSerde(SchemaRegistry registry, Schema schema, boolean isKey, boolean autoRegister, String inputTopic) {
+        this.inputTopic = inputTopic;
         this.registry = registry;
         this.readerSchema = schema;
         this.isKey = isKey;
@@ -54,8 +78,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.writer = new SpecificDatumWriter<>(schema);
     }
 
+    /** Values of a topic this process writes: registered when missing if auto.register.schemas allows. */
     public static <T extends SpecificRecord> AvroSerde<T> forValue(SchemaRegistry registry, Schema schema) {
         return new AvroSerde<>(registry, schema, false, true);
+    }
+
+    /** Values of a topic this process only reads (pairs, labeled pairs): its subject is never written. */
+    public static <T extends SpecificRecord> AvroSerde<T> forInput(SchemaRegistry registry, Schema schema, String topic) {
+        return new AvroSerde<>(registry, schema, false, true, topic);
     }
 
     /** TopicNameStrategy: "orders" -> "orders-key" / "orders-value". */
@@ -80,13 +110,25 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     public byte[] serialize(String topic, T data) {
-        int id = idBySubject.computeIfAbsent(subject(topic, isKey), this::schemaIdFor);
+        SerdeSettings settings = registry.serdeSettings();
+        WriteTarget target = targetBySubject.computeIfAbsent(settings.strategy(isKey).subject(topic, isKey, readerSchema),
+                subject -> targetFor(subject, settings));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(MAGIC_BYTE);
-            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            out.write(ByteBuffer.allocate(4).putInt(target.id()).array());
             BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            writer.write(data, enc);
+            if (target.writer() == null) {
+                writer.write(data, enc);
+            } else {
+                // Ours -> the subject's latest schema by Avro resolution, then written with it.
+                ByteArrayOutputStream ours = new ByteArrayOutputStream(256);
+                BinaryEncoder oursEnc = EncoderFactory.get().binaryEncoder(ours, null);
+                writer.write(data, oursEnc);
+                oursEnc.flush();
+                Object converted = target.toWriter().read(null, DecoderFactory.get().binaryDecoder(ours.toByteArray(), null));
+                target.writer().write(converted, enc);
+            }
             enc.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -94,16 +136,50 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    private int schemaIdFor(String subject) {
+    private WriteTarget targetFor(String subject, SerdeSettings settings) {
         try {
-            return autoRegister ? registry.register(subject, readerSchema) : registry.lookupId(subject, readerSchema);
-        } catch (SchemaNotFoundException e) {
-            throw new SerdeException(SerdeException.Kind.ENCODE, "schema " + readerSchema.getFullName() + " is not registered under subject "
-                    + subject + " and auto-register is off; register it first (" + e.getMessage() + ")", e);
+            if (settings.useLatestVersion()) {
+                return latestTarget(subject, settings);
+            }
+            var found = registry.findEquivalent(subject, readerSchema);
+            if (found.isPresent()) {
+                return new WriteTarget(found.get(), readerSchema, null, null);
+            }
+            boolean input = inputTopic != null
+                    && subject.equals(settings.strategy(isKey).subject(inputTopic, isKey, readerSchema));
+            if (input || !autoRegister || !settings.autoRegister()) {
+                throw new SerdeException(SerdeException.Kind.ENCODE, "schema " + readerSchema.getFullName()
+                        + " is not registered under subject " + subject + " and "
+                        + (input ? "simstream never writes the subject of a topic it reads" : "auto.register.schemas is false")
+                        + ": register it first (schemas/" + readerSchema.getName() + ".avsc)");
+            }
+            return new WriteTarget(registry.register(subject, readerSchema), readerSchema, null, null);
         } catch (IncompatibleSchemaException | InvalidSchemaException e) {
             throw new SerdeException(SerdeException.Kind.ENCODE, "the registry refused schema " + readerSchema.getFullName()
                     + " for subject " + subject + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    private WriteTarget latestTarget(String subject, SerdeSettings settings) {
+        RegisteredSchema latest;
+        try {
+            latest = registry.latest(subject);
+        } catch (SchemaNotFoundException e) {
+            throw new SerdeException(SerdeException.Kind.ENCODE, "use.latest.version is on but subject " + subject
+                    + " has no version: register " + readerSchema.getFullName() + " there first", e);
+        }
+        if (SchemaTexts.equivalent(latest.schema(), readerSchema)) {
+            return new WriteTarget(latest.id(), readerSchema, null, null);
+        }
+        var compat = SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), readerSchema);
+        if (settings.latestCompatibilityStrict()
+                && compat.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerdeException(SerdeException.Kind.ENCODE, "the latest version " + latest.version() + " of subject "
+                    + subject + " cannot read " + readerSchema.getFullName() + " records (latest.compatibility.strict): "
+                    + compat.getDescription());
+        }
+        return new WriteTarget(latest.id(), latest.schema(), new GenericDatumReader<>(readerSchema, latest.schema()),
+                new GenericDatumWriter<>(latest.schema()));
     }
 
     public T deserialize(byte[] bytes) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -46,8 +47,14 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
     }
 
     @Override
+    public SerdeSettings serdeSettings() {
+        return config.serde();
+    }
+
+    /** Registers the schema's canonical text (the .avsc bytes for simstream's own schemas). */
+    @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema.toString());
+        SubjectSchema key = new SubjectSchema(subject, SchemaTexts.canonical(schema));
         Integer cached = idBySubjectSchema.get(key);
         if (cached != null) {
             return cached;
@@ -62,7 +69,7 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
 
     @Override
     public int lookupId(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema.toString());
+        SubjectSchema key = new SubjectSchema(subject, SchemaTexts.canonical(schema));
         Integer cached = idBySubjectSchema.get(key);
         if (cached != null) {
             return cached;
@@ -72,9 +79,46 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
         return id;
     }
 
-    /** The version of subject that holds exactly this schema (POST /subjects/{subject}). */
+    /**
+     * Reads only: POST /subjects/{s} with the canonical text; if the registry matches texts more
+     * strictly than wire form (a version registered by another client with other whitespace,
+     * docs or properties), the subject's versions are compared by Parsing Canonical Form.
+     */
+    @Override
+    public Optional<Integer> findEquivalent(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, SchemaTexts.canonical(schema));
+        Integer cached = idBySubjectSchema.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        try {
+            int id = lookup(subject, schema).id();
+            idBySubjectSchema.put(key, id);
+            return Optional.of(id);
+        } catch (SchemaNotFoundException e) {
+            if (e.errorCode() == 40401) {
+                return Optional.empty();
+            }
+        }
+        List<Integer> all;
+        try {
+            all = versions(subject);
+        } catch (SchemaNotFoundException e) {
+            return Optional.empty();
+        }
+        for (int i = all.size() - 1; i >= 0; i--) {
+            RegisteredSchema v = version(subject, all.get(i));
+            if (SchemaTexts.equivalent(v.schema(), schema)) {
+                idBySubjectSchema.put(key, v.id());
+                return Optional.of(v.id());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The version of subject that holds exactly this schema (POST /subjects/{subject}, canonical text). */
     public RegisteredSchema lookup(String subject, Schema schema) {
-        JsonNode answer = http.send("POST", "/subjects/" + enc(subject), Map.of("schema", schema.toString()),
+        JsonNode answer = http.send("POST", "/subjects/" + enc(subject), Map.of("schema", SchemaTexts.canonical(schema)),
                 "look up schema " + schema.getFullName() + " under subject " + subject);
         return registered(answer, subject, "look up under " + subject);
     }
@@ -105,6 +149,7 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
         return out;
     }
 
+    @Override
     public RegisteredSchema latest(String subject) {
         return version(subject, "latest");
     }

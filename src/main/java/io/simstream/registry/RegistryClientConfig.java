@@ -24,7 +24,9 @@ import java.util.Properties;
  * @param retryBackoff     first wait between attempts; doubled each time up to maxRetryBackoff
  * @param maxRetryBackoff  cap of the wait between attempts
  * @param basicAuthUserInfo "user:password" for HTTP basic auth, if any
+ * @param bearerToken      a static bearer token, if any (sent instead of basic auth)
  * @param tls              trust/key stores for https, if any
+ * @param serde            how serializers choose ids (auto-register, latest version, subject names)
  */
 public record RegistryClientConfig(
         List<URI> urls,
@@ -34,7 +36,9 @@ public record RegistryClientConfig(
         Duration retryBackoff,
         Duration maxRetryBackoff,
         Optional<String> basicAuthUserInfo,
-        Optional<TlsSettings> tls) {
+        Optional<String> bearerToken,
+        Optional<TlsSettings> tls,
+        SerdeSettings serde) {
 
     public static final String URL = "schema.registry.url";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
@@ -45,6 +49,34 @@ public record RegistryClientConfig(
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRIES_WAIT_MS = "retries.wait.ms";
     public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
+    public static final String AUTO_REGISTER = "auto.register.schemas";
+    public static final String USE_LATEST_VERSION = "use.latest.version";
+    public static final String LATEST_COMPATIBILITY_STRICT = "latest.compatibility.strict";
+    public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
+    public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
+    public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
+    /** The Kafka client's JAAS config, where SASL_INHERIT takes the registry credentials from. */
+    public static final String SASL_JAAS_CONFIG = "sasl.jaas.config";
+    private static final List<String> TLS_KEYS = List.of("truststore.location", "truststore.password", "truststore.type",
+            "keystore.location", "keystore.password", "keystore.type", "key.password");
+    private static final List<String> PREFIXABLE = List.of(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, MAX_RETRIES,
+            RETRIES_WAIT_MS, RETRIES_MAX_WAIT_MS, BASIC_AUTH_USER_INFO);
+
+    /** Every key {@link #fromMap} reads; anything else is refused rather than silently ignored. */
+    public static final java.util.Set<String> KNOWN_KEYS = knownKeys();
+
+    private static java.util.Set<String> knownKeys() {
+        java.util.Set<String> k = new java.util.TreeSet<>(List.of(URL, BASIC_AUTH_CREDENTIALS_SOURCE, AUTO_REGISTER,
+                USE_LATEST_VERSION, LATEST_COMPATIBILITY_STRICT, VALUE_SUBJECT_NAME_STRATEGY, KEY_SUBJECT_NAME_STRATEGY,
+                BEARER_AUTH_CREDENTIALS_SOURCE, BEARER_AUTH_TOKEN, SASL_JAAS_CONFIG));
+        PREFIXABLE.forEach(p -> {
+            k.add(p);
+            k.add("schema.registry." + p);
+        });
+        TLS_KEYS.forEach(t -> k.add(SSL_PREFIX + t));
+        return java.util.Set.copyOf(k);
+    }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -65,7 +97,9 @@ public record RegistryClientConfig(
             throw new IllegalArgumentException(MAX_RETRIES + " must be >= 0, got " + maxRetries);
         }
         basicAuthUserInfo = Objects.requireNonNullElse(basicAuthUserInfo, Optional.empty());
+        bearerToken = Objects.requireNonNullElse(bearerToken, Optional.empty());
         tls = Objects.requireNonNullElse(tls, Optional.empty());
+        serde = Objects.requireNonNullElse(serde, SerdeSettings.DEFAULT);
         basicAuthUserInfo.ifPresent(RegistryClientConfig::requireUserColonPassword);
     }
 
@@ -75,19 +109,24 @@ public record RegistryClientConfig(
     }
 
     public RegistryClientConfig withRetries(int retries, Duration backoff, Duration maxBackoff) {
-        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, retries, backoff, maxBackoff, basicAuthUserInfo, tls);
+        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, retries, backoff, maxBackoff, basicAuthUserInfo, bearerToken, tls, serde);
     }
 
     public RegistryClientConfig withTimeouts(Duration connect, Duration request) {
-        return new RegistryClientConfig(urls, connect, request, maxRetries, retryBackoff, maxRetryBackoff, basicAuthUserInfo, tls);
+        return new RegistryClientConfig(urls, connect, request, maxRetries, retryBackoff, maxRetryBackoff, basicAuthUserInfo, bearerToken, tls, serde);
     }
 
     public RegistryClientConfig withBasicAuth(String userInfo) {
-        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, maxRetries, retryBackoff, maxRetryBackoff, Optional.of(userInfo), tls);
+        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, maxRetries, retryBackoff, maxRetryBackoff, Optional.of(userInfo), bearerToken, tls, serde);
     }
 
     public RegistryClientConfig withTls(TlsSettings settings) {
-        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, maxRetries, retryBackoff, maxRetryBackoff, basicAuthUserInfo, Optional.of(settings));
+        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, maxRetries, retryBackoff, maxRetryBackoff, basicAuthUserInfo, bearerToken, Optional.of(settings), serde);
+    }
+
+    public RegistryClientConfig withSerde(SerdeSettings settings) {
+        return new RegistryClientConfig(urls, connectTimeout, requestTimeout, maxRetries, retryBackoff, maxRetryBackoff,
+                basicAuthUserInfo, bearerToken, tls, settings);
     }
 
     public static RegistryClientConfig fromProperties(Properties props) {
@@ -97,14 +136,20 @@ public record RegistryClientConfig(
     }
 
     /**
-     * Reads Confluent's keys. Timeout and retry keys are accepted with or without the
-     * "schema.registry." prefix; basic.auth.user.info also as schema.registry.basic.auth.user.info.
-     * With basic.auth.credentials.source=URL the credentials come from the URL's user-info part.
+     * Reads Confluent's keys, with Confluent's defaults. Timeout and retry keys are accepted with or
+     * without the "schema.registry." prefix; basic.auth.user.info also as
+     * schema.registry.basic.auth.user.info. basic.auth.credentials.source: URL (the default, the
+     * URL's user-info part), USER_INFO (basic.auth.user.info) or SASL_INHERIT (the username and
+     * password of a PLAIN/SCRAM sasl.jaas.config). An unknown key is an error.
      */
     public static RegistryClientConfig fromMap(Map<String, ?> map) {
+        List<String> unknown = map.keySet().stream().filter(k -> !KNOWN_KEYS.contains(k)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown schema registry setting(s) " + unknown + "; known: " + KNOWN_KEYS);
+        }
         String rawUrls = string(map, URL).orElseThrow(
                 () -> new IllegalArgumentException("missing " + URL + " (the schema registry base URL)"));
-        String source = string(map, BASIC_AUTH_CREDENTIALS_SOURCE).orElse("USER_INFO").trim().toUpperCase();
+        String source = string(map, BASIC_AUTH_CREDENTIALS_SOURCE).orElse("URL").trim().toUpperCase(java.util.Locale.ROOT);
         Optional<String> userInfo = Optional.empty();
         List<URI> urls = new ArrayList<>();
         for (String part : rawUrls.split(",")) {
@@ -112,19 +157,30 @@ public record RegistryClientConfig(
                 continue;
             }
             URI uri = parseUrl(part.trim());
-            if (uri.getUserInfo() != null) {
-                if (source.equals("URL")) {
-                    userInfo = Optional.of(uri.getUserInfo());
+            if (uri.getRawUserInfo() != null) {
+                if (source.equals("URL") && userInfo.isEmpty()) {
+                    userInfo = Optional.of(decode(uri.getRawUserInfo()));
                 }
                 uri = withoutUserInfo(uri);
             }
             urls.add(uri);
         }
-        if (source.equals("USER_INFO")) {
-            userInfo = string(map, BASIC_AUTH_USER_INFO).or(() -> string(map, "schema.registry." + BASIC_AUTH_USER_INFO));
-        } else if (!source.equals("URL")) {
-            throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + " must be USER_INFO or URL, got " + source);
+        switch (source) {
+            case "URL" -> { }
+            case "USER_INFO" -> userInfo = prefixed(map, BASIC_AUTH_USER_INFO);
+            case "SASL_INHERIT" -> userInfo = Optional.of(saslUserInfo(string(map, SASL_JAAS_CONFIG).orElseThrow(
+                    () -> new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + "=SASL_INHERIT needs " + SASL_JAAS_CONFIG))));
+            default -> throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE
+                    + " must be URL, USER_INFO or SASL_INHERIT, got " + source);
         }
+        String bearerSource = string(map, BEARER_AUTH_CREDENTIALS_SOURCE).orElse("STATIC_TOKEN").trim();
+        if (!bearerSource.equalsIgnoreCase("STATIC_TOKEN")) {
+            throw new IllegalArgumentException(BEARER_AUTH_CREDENTIALS_SOURCE + " must be STATIC_TOKEN, got " + bearerSource);
+        }
+        SerdeSettings serde = new SerdeSettings(
+                bool(map, AUTO_REGISTER, true), bool(map, USE_LATEST_VERSION, false), bool(map, LATEST_COMPATIBILITY_STRICT, true),
+                string(map, VALUE_SUBJECT_NAME_STRATEGY).map(SubjectNameStrategy::parse).orElse(SubjectNameStrategy.TOPIC_NAME),
+                string(map, KEY_SUBJECT_NAME_STRATEGY).map(SubjectNameStrategy::parse).orElse(SubjectNameStrategy.TOPIC_NAME));
         return new RegistryClientConfig(
                 urls,
                 millis(map, CONNECT_TIMEOUT_MS).orElse(DEFAULT_CONNECT_TIMEOUT),
@@ -133,7 +189,46 @@ public record RegistryClientConfig(
                 millis(map, RETRIES_WAIT_MS).orElse(DEFAULT_RETRY_BACKOFF),
                 millis(map, RETRIES_MAX_WAIT_MS).orElse(DEFAULT_MAX_RETRY_BACKOFF),
                 userInfo,
-                TlsSettings.fromMap(map, SSL_PREFIX));
+                string(map, BEARER_AUTH_TOKEN),
+                TlsSettings.fromMap(map, SSL_PREFIX),
+                serde);
+    }
+
+    private static final java.util.regex.Pattern JAAS_OPTION =
+            java.util.regex.Pattern.compile("(username|password)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** user:password from a PlainLoginModule or ScramLoginModule JAAS line, as Confluent's SASL_INHERIT does. */
+    static String saslUserInfo(String jaas) {
+        String user = null;
+        String password = null;
+        var m = JAAS_OPTION.matcher(jaas);
+        while (m.find()) {
+            if (m.group(1).equals("username")) {
+                user = m.group(2);
+            } else {
+                password = m.group(2);
+            }
+        }
+        if (user == null || password == null) {
+            throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE + "=SASL_INHERIT: " + SASL_JAAS_CONFIG
+                    + " has no username=\"...\" password=\"...\" (PLAIN or SCRAM login module)");
+        }
+        return user + ":" + password;
+    }
+
+    private static boolean bool(Map<String, ?> map, String key, boolean def) {
+        Optional<String> v = string(map, key).map(String::trim);
+        if (v.isEmpty()) {
+            return def;
+        }
+        if (!v.get().equalsIgnoreCase("true") && !v.get().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + v.get());
+        }
+        return Boolean.parseBoolean(v.get());
+    }
+
+    private static String decode(String rawUserInfo) {
+        return java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Never prints the password. */
@@ -142,7 +237,8 @@ public record RegistryClientConfig(
         return "RegistryClientConfig[urls=" + urls + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
                 + ", maxRetries=" + maxRetries + ", retryBackoff=" + retryBackoff + ", maxRetryBackoff=" + maxRetryBackoff
                 + ", basicAuthUser=" + basicAuthUserInfo.map(u -> u.substring(0, u.indexOf(':'))).orElse("none")
-                + ", tls=" + tls.map(TlsSettings::toString).orElse("none") + "]";
+                + ", bearerToken=" + (bearerToken.isPresent() ? "set" : "none")
+                + ", tls=" + tls.map(TlsSettings::toString).orElse("none") + ", serde=" + serde + "]";
     }
 
     private static void requireUserColonPassword(String userInfo) {

@@ -35,9 +35,9 @@ final class RegistryHttp {
                 .followRedirects(HttpClient.Redirect.NORMAL);
         config.tls().ifPresent(tls -> b.sslContext(TlsContexts.sslContext(tls)));
         this.http = b.build();
-        this.authorization = config.basicAuthUserInfo()
+        this.authorization = config.bearerToken().map(t -> "Bearer " + t).orElse(config.basicAuthUserInfo()
                 .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)))
-                .orElse(null);
+                .orElse(null));
     }
 
     /** Sends method path (relative to the base URL, starting with '/') with an optional JSON body. */

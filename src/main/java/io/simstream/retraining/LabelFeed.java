@@ -11,15 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the labeled-pairs topic as raw bytes (decoding happens in the service, so a bad record
+ * Reads the labeled-pairs topic as raw bytes, keys included (decoding happens in the service, so a bad record
  * becomes a dead letter instead of a poll failure). On activation it replays the newest
  * {@code capacity} records of each partition: the topic is the window's durable store.
  */
 final class LabelFeed implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
 
     LabelFeed(Map<String, Object> clientConfig, String topic) {
@@ -27,20 +26,20 @@ final class LabelFeed implements AutoCloseable {
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
     }
 
     /** The newest records (up to capacity per partition), oldest first by timestamp; then follows new ones. */
-    List<ConsumerRecord<String, byte[]>> replayTail(int capacity, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> replayTail(int capacity, Duration timeout) {
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         for (TopicPartition tp : partitions) {
             consumer.seek(tp, Math.max(begin.get(tp), end.get(tp) - capacity));
         }
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
             if (System.nanoTime() > deadline) {
@@ -52,7 +51,7 @@ final class LabelFeed implements AutoCloseable {
         return out;
     }
 
-    Iterable<ConsumerRecord<String, byte[]>> poll(Duration timeout) {
+    Iterable<ConsumerRecord<byte[], byte[]>> poll(Duration timeout) {
         return consumer.poll(timeout);
     }
 

@@ -3,6 +3,7 @@ package io.simstream.retraining;
 import io.simstream.config.RetrainConfig;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.topics.RetrainTopics;
+import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +18,9 @@ public final class RetrainRunner {
     }
 
     public static RetrainService start(RetrainConfig config, ConfluentRegistryClient registry, ChallengerTrainer trainer) {
-        Topics topics = new Topics(config.scoringTopicNames(), registry, config.labelPartitions());
-        RetrainTopics retrainTopics = new RetrainTopics(config.retrainTopicNames(), registry, config.labelPartitions());
-        return new RetrainService(config.settings(), config.clientConfig(), topics, retrainTopics, trainer,
+        Topics topics = Topics.forServices(TopicNames.of(config), registry, config.labelPartitions());
+        RetrainTopics retrainTopics = RetrainTopics.forRetrainer(RetrainTopics.Names.of(config), registry, config.labelPartitions());
+        return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, retrainTopics, trainer,
                 event -> { }, Clock.systemUTC()).start(config.metricsPort());
     }
 

@@ -17,6 +17,8 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
+import io.simstream.lifecycle.ModelRecords;
 import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +40,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -73,7 +74,7 @@ public final class RetrainService implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
     private final ModelPublisher publisher;
     private final KafkaStreams onlineQuality;
     private final KafkaStreamsMetrics onlineQualityMetrics;
@@ -104,9 +105,10 @@ public final class RetrainService implements AutoCloseable {
         List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
         all.addAll(retrainTopics.all());
         TopicAdmin.createMissing(clientConfig, all);
+        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.publisher = new ModelPublisher(clientConfig, topics.models(), clock);
         this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
         this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
@@ -170,7 +172,7 @@ public final class RetrainService implements AutoCloseable {
                 }
                 if (!active) {
                     active = true;
-                    for (ConsumerRecord<String, byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
+                    for (ConsumerRecord<byte[], byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
                         accept(r, champion);
                     }
                     windowReady = true;
@@ -182,7 +184,7 @@ public final class RetrainService implements AutoCloseable {
                     LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
                 }
                 int added = 0;
-                for (ConsumerRecord<String, byte[]> r : feed.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : feed.poll(Duration.ofMillis(200))) {
                     added += accept(r, champion) ? 1 : 0;
                 }
                 trigger.onLabels(added);
@@ -208,7 +210,7 @@ public final class RetrainService implements AutoCloseable {
     }
 
     /** Adds a decodable, valid labeled pair to the window; anything else becomes a dead letter. */
-    private boolean accept(ConsumerRecord<String, byte[]> r, LoadedModel champion) {
+    private boolean accept(ConsumerRecord<byte[], byte[]> r, LoadedModel champion) {
         LabeledPair pair;
         try {
             pair = r.value() == null ? null
@@ -231,9 +233,9 @@ public final class RetrainService implements AutoCloseable {
         return true;
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> r, DeadLetterReason reason, String message) {
-        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        DeadLetter dl = deadLetters.of(key, r.value(), r.topic(), r.partition(), r.offset(), reason, message);
+    private void deadLetter(ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String message) {
+        DeadLetter dl = deadLetters.of(r.key(), r.value(), r.headers(), r.topic(), r.partition(), r.offset(), reason,
+                message);
         String dlq = retrainTopics.labelDeadLetters().name();
         producer.send(new ProducerRecord<>(dlq, r.key(),
                 retrainTopics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
@@ -247,7 +249,7 @@ public final class RetrainService implements AutoCloseable {
                 this::publishIfStillActive, clock);
         ModelEvent event = job.run(snapshot, champion);
         String topic = retrainTopics.modelEvents().name();
-        producer.send(new ProducerRecord<>(topic, settings.modelName(),
+        producer.send(new ProducerRecord<>(topic, settings.modelName().getBytes(StandardCharsets.UTF_8),
                 retrainTopics.modelEvents().valueSerde().serializer().serialize(topic, event)));
         producer.flush();
         metrics.round(event);
@@ -261,6 +263,7 @@ public final class RetrainService implements AutoCloseable {
         }
         Map<String, String> meta = Map.of("source", "retrainer", "application", settings.applicationId(),
                 "trainedOn", challenger.createdAt().toString());
+        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), ModelRecords.sizeOf(challenger, settings.modelName(), meta));
         return publisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
     }
 

@@ -1,5 +1,8 @@
 package io.simstream.retraining;
 
+import io.simstream.config.RetrainConfig;
+import io.simstream.config.ScoringConfig;
+import io.simstream.config.DeclaredConfig;
 import java.time.Duration;
 
 /**
@@ -18,4 +21,16 @@ public record RetrainSettings(String applicationId, String modelName, int window
                               Duration everyInterval, int minLabels, double holdoutFraction,
                               GateMetric metric, double tolerance, double minimum, Duration labelDelay, Duration sessionTimeout,
                               String stateDir, long commitIntervalMs) {
+    /** The retrainer's typed settings read from its resolved config. */
+    public static RetrainSettings from(RetrainConfig retrain) {
+        DeclaredConfig config = retrain.values();
+        return new RetrainSettings(config.get(RetrainConfig.APPLICATION_ID), config.get(ScoringConfig.MODEL_NAME),
+                config.getInt(RetrainConfig.WINDOW_SIZE), config.getInt(RetrainConfig.EVERY_LABELS),
+                Duration.ofMillis(config.getLong(RetrainConfig.EVERY_MS)), config.getInt(RetrainConfig.MIN_LABELS),
+                config.getDouble(RetrainConfig.HOLDOUT), GateMetric.parse(config.get(RetrainConfig.GATE_METRIC)),
+                config.getDouble(RetrainConfig.GATE_TOLERANCE), config.getDouble(RetrainConfig.GATE_MINIMUM),
+                Duration.ofMillis(config.getLong(RetrainConfig.LABEL_DELAY)),
+                Duration.ofMillis(config.getLong(RetrainConfig.SESSION_TIMEOUT)),
+                config.get(ScoringConfig.STATE_DIR), config.getLong(ScoringConfig.COMMIT_INTERVAL));
+    }
 }

@@ -74,7 +74,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         metrics.deadLetter(DeadLetterReason.DESERIALIZATION);
         LOG.warn("dead-lettering undeserializable pair {}-{}@{}: {}", record.topic(), record.partition(),
                 record.offset(), exception.getMessage());
-        DeadLetter letter = deadLetters.of(record.key(), record.value(), record.topic(), record.partition(),
+        DeadLetter letter = deadLetters.of(record.key(), record.value(), record.headers(), record.topic(), record.partition(),
                 record.offset(), DeadLetterReason.DESERIALIZATION, String.valueOf(exception.getMessage()));
         return Response.resume(List.of(new ProducerRecord<>(dlqTopic, null, record.key(),
                 serializer.serialize(dlqTopic, letter))));

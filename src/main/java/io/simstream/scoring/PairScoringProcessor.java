@@ -1,6 +1,6 @@
 package io.simstream.scoring;
 
-import io.simstream.avro.DeadLetter;
+import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
 import io.simstream.data.Vectors;
@@ -8,11 +8,12 @@ import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.deadletter.DeadLetters;
 import io.simstream.deadletter.PairValidator;
 import io.simstream.lifecycle.LoadedModel;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serializer;
+import io.simstream.topics.Received;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,41 +27,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Validates and scores each pair with whatever model is live at that moment (read once per pair).
+ * Keys stay bytes and every dead letter keeps the key, value and headers exactly as they arrived.
  * Pairs that arrive before any model exists wait in a changelogged store, in arrival order, and
  * are drained before the next pair is scored or by a wall-clock punctuation once a model is live;
  * with exactly-once the buffer and the outputs commit together, so no pair is lost or doubled.
  */
-final class PairScoringProcessor implements Processor<String, VectorPair, String, ScoringOutcome> {
+final class PairScoringProcessor implements Processor<byte[], Received<VectorPair>, byte[], ScoringOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(PairScoringProcessor.class);
-    private static final char NULL_KEY = 'n';
-    private static final char HAS_KEY = 'k';
 
     private final ScoringTopology.Settings settings;
     private final LiveModel live;
     private final ScoringMetrics metrics;
     private final DeadLetters deadLetters;
-    private final Serializer<VectorPair> pairSerializer;
+    private final Deserializer<VectorPair> pairDeserializer;
     private final Clock clock;
-    private ProcessorContext<String, ScoringOutcome> context;
-    private KeyValueStore<String, VectorPair> waiting;
+    private ProcessorContext<byte[], ScoringOutcome> context;
+    private KeyValueStore<String, byte[]> waiting;
     private long nextSeq;
     private long waitingCount;
 
     PairScoringProcessor(ScoringTopology.Settings settings, LiveModel live, ScoringMetrics metrics,
-                         Serializer<VectorPair> pairSerializer, Clock clock) {
+                         Deserializer<VectorPair> pairDeserializer, Clock clock) {
         this.settings = settings;
         this.live = live;
         this.metrics = metrics;
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
-        this.pairSerializer = pairSerializer;
+        this.pairDeserializer = pairDeserializer;
         this.clock = clock;
     }
 
     @Override
-    public void init(ProcessorContext<String, ScoringOutcome> context) {
+    public void init(ProcessorContext<byte[], ScoringOutcome> context) {
         this.context = context;
         this.waiting = context.getStateStore(ScoringTopology.WAITING_STORE);
-        try (KeyValueIterator<String, VectorPair> it = waiting.all()) {
+        try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
                 nextSeq = Math.max(nextSeq, WaitingKey.parse(it.next().key).seq() + 1);
                 waitingCount++;
@@ -71,13 +71,16 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     }
 
     @Override
-    public void process(Record<String, VectorPair> record) {
+    public void process(Record<byte[], Received<VectorPair>> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         LoadedModel model = live.current();
-        if (model == null && record.value() == null) {
-            // Nothing to wait for (and a null put would delete from the store): dead-letter it now.
-            context.forward(record.withValue(ScoringOutcome.of(deadLetter(record.key(), null, meta.topic(),
-                    meta.partition(), meta.offset(), PairValidator.check(null, 0)))));
+        Received<VectorPair> received = record.value();
+        byte[] bytes = received == null ? null : received.bytes();
+        List<OriginalHeader> headers = DeadLetters.headersOf(record.headers());
+        if (model == null && received == null) {
+            // Nothing to wait for: dead-letter it now.
+            context.forward(record.withValue(ScoringOutcome.of(deadLetters.of(record.key(), null, headers, meta.topic(),
+                    meta.partition(), meta.offset(), DeadLetterReason.MISSING_SIDE, PairValidator.check(null, 0).message()))));
             metrics.deadLetter(DeadLetterReason.MISSING_SIDE);
             return;
         }
@@ -85,8 +88,8 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
             if (waitingCount == 0) {
                 LOG.info("no model '{}' yet: pairs wait until one is loaded", live.name());
             }
-            waiting.put(new WaitingKey(nextSeq++, meta.partition(), meta.offset(), record.key()).encode(),
-                    record.value());
+            waiting.put(new WaitingKey(nextSeq++, meta.partition(), meta.offset()).encode(),
+                    new WaitingRecord(record.key(), bytes, headers).encode());
             waitingCount++;
             metrics.pendingChanged(1);
             return;
@@ -94,8 +97,8 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
         if (waitingCount > 0) {
             drain(model);
         }
-        context.forward(record.withValue(handle(model, record.key(), record.value(), meta.topic(),
-                meta.partition(), meta.offset())));
+        context.forward(record.withValue(handle(model, record.key(), received == null ? null : received.value(), bytes,
+                headers, meta.topic(), meta.partition(), meta.offset())));
     }
 
     @Override
@@ -111,15 +114,21 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     }
 
     private void drain(LoadedModel model) {
-        List<KeyValue<String, VectorPair>> batch = new ArrayList<>();
-        try (KeyValueIterator<String, VectorPair> it = waiting.all()) {
+        List<KeyValue<String, byte[]>> batch = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             it.forEachRemaining(batch::add);
         }
         long now = clock.millis();
-        for (KeyValue<String, VectorPair> kv : batch) {
+        for (KeyValue<String, byte[]> kv : batch) {
             WaitingKey wk = WaitingKey.parse(kv.key);
-            ScoringOutcome out = handle(model, wk.key(), kv.value, settings.pairsTopic(), wk.partition(), wk.offset());
-            context.forward(new Record<>(wk.key(), out, now));
+            WaitingRecord w = WaitingRecord.decode(kv.value);
+            // Decoded before it was stored, so its schema is cached: this cannot newly fail on the bytes.
+            VectorPair pair = w.value() == null ? null : pairDeserializer.deserialize(settings.pairsTopic(), w.value());
+            ScoringOutcome out = handle(model, w.key(), pair, w.value(), w.headers(), settings.pairsTopic(),
+                    wk.partition(), wk.offset());
+            RecordHeaders headers = new RecordHeaders();
+            w.headers().forEach(h -> headers.add(h.getKey(), h.getValue() == null ? null : bytesOf(h.getValue())));
+            context.forward(new Record<>(w.key(), out, now, headers));
             waiting.delete(kv.key);
         }
         waitingCount -= batch.size();
@@ -127,12 +136,20 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
         LOG.info("scored {} waiting pairs with model '{}' v{}", batch.size(), model.name(), model.version());
     }
 
-    private ScoringOutcome handle(LoadedModel model, String key, VectorPair pair, String topic, int partition,
-                                  long offset) {
+    private static byte[] bytesOf(java.nio.ByteBuffer b) {
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    private ScoringOutcome handle(LoadedModel model, byte[] key, VectorPair pair, byte[] bytes,
+                                  List<OriginalHeader> headers, String topic, int partition, long offset) {
         PairValidator.Violation violation = PairValidator.check(pair, model.inputDim());
         if (violation != null) {
             metrics.deadLetter(violation.reason());
-            return ScoringOutcome.of(deadLetter(key, pair, topic, partition, offset, violation));
+            return ScoringOutcome.of(deadLetters.of(key, bytes, headers, topic, partition, offset, violation.reason(),
+                    violation.message()));
         }
         float[] left = Vectors.toArray(pair.getLeft());
         float[] right = Vectors.toArray(pair.getRight());
@@ -153,24 +170,15 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
                 .build());
     }
 
-    private DeadLetter deadLetter(String key, VectorPair pair, String topic, int partition, long offset,
-                                  PairValidator.Violation violation) {
-        byte[] value = pair == null ? null : pairSerializer.serialize(topic, pair);
-        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        return deadLetters.of(keyBytes, value, topic, partition, offset, violation.reason(), violation.message());
-    }
-
     /** Store key of a waiting pair: zero-padded sequence first, so the store iterates in arrival order. */
-    record WaitingKey(long seq, int partition, long offset, String key) {
+    record WaitingKey(long seq, int partition, long offset) {
         String encode() {
-            return String.format("%019d|%d|%d|%c%s", seq, partition, offset,
-                    key == null ? NULL_KEY : HAS_KEY, key == null ? "" : key);
+            return String.format("%019d|%d|%d", seq, partition, offset);
         }
 
         static WaitingKey parse(String s) {
             String[] parts = s.split("\\|", 4);
-            String key = parts[3].charAt(0) == NULL_KEY ? null : parts[3].substring(1);
-            return new WaitingKey(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), key);
+            return new WaitingKey(Long.parseLong(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]));
         }
     }
 }

@@ -9,6 +9,8 @@ import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicChecks;
+import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,10 +42,11 @@ public final class ScoringService implements AutoCloseable {
         this.live = new LiveModel(config.get(ScoringConfig.MODEL_NAME));
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ScoringMetrics(meters, live);
-        Topics topics = new Topics(config.topicNames(), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
+        Topics topics = Topics.forServices(TopicNames.of(config), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
         if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
             TopicAdmin.createMissing(config.clientConfig(), topics.all());
         }
+        TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
         String appId = config.get(ScoringConfig.APPLICATION_ID);
         ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
         Topology topology = ScoringTopology.build(topics,

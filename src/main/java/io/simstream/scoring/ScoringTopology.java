@@ -43,18 +43,19 @@ public final class ScoringTopology {
                 topics.models().consumed(),
                 () -> new ModelStoreProcessor(MODEL_STORE, live, loader, metrics));
 
+        // Waiting pairs are kept as the bytes that arrived: no schema of their own in the registry.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
-                Serdes.String(), topics.pairs().valueSerde()));
+                Serdes.String(), Serdes.ByteArray()));
 
-        KStream<String, ScoringOutcome> outcomes = builder
-                .stream(topics.pairs().name(), topics.pairs().consumed())
+        KStream<byte[], ScoringOutcome> outcomes = builder
+                .stream(topics.pairs().name(), topics.pairsAsReceived())
                 .process(() -> new PairScoringProcessor(settings, live, metrics,
-                        topics.pairs().valueSerde().serializer(), clock), Named.as("score-pairs"), WAITING_STORE);
+                        topics.pairs().valueSerde().deserializer(), clock), Named.as("score-pairs"), WAITING_STORE);
         outcomes.filter((k, v) -> v.isDecision(), Named.as("decisions-only"))
                 .mapValues(ScoringOutcome::decision, Named.as("to-decision"))
-                .to(topics.decisions().name(), topics.decisions().produced());
+                .to(topics.decisions().name(), topics.decisionsByKeyBytes());
         outcomes.filter((k, v) -> !v.isDecision(), Named.as("dead-letters-only"))
                 .mapValues(ScoringOutcome::deadLetter, Named.as("to-dead-letter"))
-                .to(topics.deadLetters().name(), topics.deadLetters().produced());
+                .to(topics.deadLetters().name(), topics.deadLettersByKeyBytes());
     }
 }

@@ -3,6 +3,7 @@ package io.simstream.topics;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
+import io.simstream.config.RetrainConfig;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
 import java.util.List;
@@ -17,8 +18,15 @@ import org.apache.kafka.common.serialization.Serdes;
  */
 public final class RetrainTopics {
     public record Names(String labeledPairs, String labelDeadLetters, String modelEvents, String retrainerLock) {
-        public static final Names DEFAULT = new Names("labeled-pairs", "labeled-pairs-dlq", "model-events",
-                "retrainer-lock");
+        public static final Names DEFAULT = new Names(RetrainConfig.TOPIC_LABELS.defaultValue(),
+                RetrainConfig.TOPIC_LABELS_DLQ.defaultValue(), RetrainConfig.TOPIC_EVENTS.defaultValue(),
+                RetrainConfig.TOPIC_LOCK.defaultValue());
+
+        public static Names of(RetrainConfig config) {
+            return new Names(config.values().get(RetrainConfig.TOPIC_LABELS),
+                    config.values().get(RetrainConfig.TOPIC_LABELS_DLQ), config.values().get(RetrainConfig.TOPIC_EVENTS),
+                    config.values().get(RetrainConfig.TOPIC_LOCK));
+        }
 
         public Names withPrefix(String prefix) {
             return new Names(prefix + labeledPairs, prefix + labelDeadLetters, prefix + modelEvents,
@@ -31,9 +39,20 @@ public final class RetrainTopics {
     private final TopicSpec<String, ModelEvent> modelEvents;
     private final TopicSpec<byte[], byte[]> retrainerLock;
 
+    /** For processes that write labeled pairs too (produce, tests): labeled-pairs-value may be registered. */
     public RetrainTopics(Names names, SchemaRegistry registry, int labelPartitions) {
-        this.labeledPairs = new TopicSpec<>(names.labeledPairs(), Serdes.String(),
-                AvroSerde.forValue(registry, LabeledPair.getClassSchema()), labelPartitions, Map.of());
+        this(names, registry, labelPartitions, false);
+    }
+
+    /** For the retrainer: labeled pairs are input, so their subject is read and never written. */
+    public static RetrainTopics forRetrainer(Names names, SchemaRegistry registry, int labelPartitions) {
+        return new RetrainTopics(names, registry, labelPartitions, true);
+    }
+
+    private RetrainTopics(Names names, SchemaRegistry registry, int labelPartitions, boolean labelsAreInput) {
+        this.labeledPairs = new TopicSpec<>(names.labeledPairs(), Serdes.String(), labelsAreInput
+                ? AvroSerde.forInput(registry, LabeledPair.getClassSchema(), names.labeledPairs())
+                : AvroSerde.forValue(registry, LabeledPair.getClassSchema()), labelPartitions, Map.of());
         this.labelDeadLetters = new TopicSpec<>(names.labelDeadLetters(), Serdes.String(),
                 AvroSerde.forValue(registry, DeadLetter.getClassSchema()), 1, Map.of());
         this.modelEvents = new TopicSpec<>(names.modelEvents(), Serdes.String(),

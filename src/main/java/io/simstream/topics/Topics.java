@@ -9,11 +9,14 @@ import io.simstream.registry.SchemaRegistry;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The one place that defines every topic of the scoring service with its serdes and configs.
- * Keys are strings: the pair id for pairs and decisions, the model name for models; dead letters
- * keep the original key bytes (read as a string when they were one).
+ * Keys: the pair id for pairs and decisions, the model name for models. The scorer itself treats
+ * pair keys as bytes end to end ({@link #pairsAsReceived()}), so decisions and dead letters carry
+ * the key exactly as it arrived; readers may decode them as strings.
  */
 public final class Topics {
     /** Room for a model artifact of a few MB (a 200-128-128-128 model is ~235 KB). */
@@ -24,9 +27,20 @@ public final class Topics {
     private final TopicSpec<String, ModelRecord> models;
     private final TopicSpec<String, DeadLetter> deadLetters;
 
+    /** For processes that write pairs too (produce, tests, benchmarks): pairs-value may be registered. */
     public Topics(TopicNames names, SchemaRegistry registry, int pairPartitions) {
-        this.pairs = new TopicSpec<>(names.pairs(), Serdes.String(),
-                AvroSerde.forValue(registry, VectorPair.getClassSchema()), pairPartitions, Map.of());
+        this(names, registry, pairPartitions, false);
+    }
+
+    /** For the services: pairs are input, so their subject is read and never written. */
+    public static Topics forServices(TopicNames names, SchemaRegistry registry, int pairPartitions) {
+        return new Topics(names, registry, pairPartitions, true);
+    }
+
+    private Topics(TopicNames names, SchemaRegistry registry, int pairPartitions, boolean pairsAreInput) {
+        this.pairs = new TopicSpec<>(names.pairs(), Serdes.String(), pairsAreInput
+                ? AvroSerde.forInput(registry, VectorPair.getClassSchema(), names.pairs())
+                : AvroSerde.forValue(registry, VectorPair.getClassSchema()), pairPartitions, Map.of());
         this.decisions = new TopicSpec<>(names.decisions(), Serdes.String(),
                 AvroSerde.forValue(registry, PairDecision.getClassSchema()), pairPartitions, Map.of());
         this.models = new TopicSpec<>(names.models(), Serdes.String(),
@@ -52,6 +66,24 @@ public final class Topics {
 
     public TopicSpec<String, DeadLetter> deadLetters() {
         return deadLetters;
+    }
+
+    /**
+     * Pairs as the scorer reads them: keys stay bytes (a decision's key is the pair's key byte for
+     * byte, UTF-8 or not), values are decoded with their bytes kept ({@link Received}).
+     */
+    public Consumed<byte[], Received<VectorPair>> pairsAsReceived() {
+        return Consumed.with(Serdes.ByteArray(), Received.serde(pairs.valueSerde().deserializer()));
+    }
+
+    /** Decisions written under the pair's key bytes. */
+    public Produced<byte[], PairDecision> decisionsByKeyBytes() {
+        return Produced.with(Serdes.ByteArray(), decisions.valueSerde());
+    }
+
+    /** Dead letters written under the original key bytes. */
+    public Produced<byte[], DeadLetter> deadLettersByKeyBytes() {
+        return Produced.with(Serdes.ByteArray(), deadLetters.valueSerde());
     }
 
     public List<TopicSpec<?, ?>> all() {

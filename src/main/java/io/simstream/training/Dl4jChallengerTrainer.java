@@ -1,6 +1,8 @@
 package io.simstream.training;
 
+import io.simstream.config.RetrainConfig;
 import io.simstream.data.PairDataset;
+import io.simstream.model.Head;
 import io.simstream.model.DenseLayer;
 import io.simstream.model.ModelArtifact;
 import io.simstream.retraining.ChallengerTrainer;
@@ -23,6 +25,16 @@ public final class Dl4jChallengerTrainer implements ChallengerTrainer {
     public Dl4jChallengerTrainer(TrainingConfig config, boolean warmStart) {
         this.config = config;
         this.warmStart = warmStart;
+    }
+
+    /** The defaults of {@code train}, with the retrainer's head, epoch cap, seed and warm start. */
+    public static Dl4jChallengerTrainer fromConfig(RetrainConfig retrain) {
+        var config = retrain.values();
+        TrainingConfig base = TrainingConfig.defaults().withHead(Head.parse(config.get(RetrainConfig.TRAIN_HEAD)))
+                .withMaxEpochs(config.getInt(RetrainConfig.TRAIN_MAX_EPOCHS)).withSeed(config.getLong(RetrainConfig.TRAIN_SEED));
+        // The window is in time order: validate on its newest fifth rather than half of it.
+        return new Dl4jChallengerTrainer(base.withSplit(TrainingConfig.Split.ROW_ORDER, 0.2),
+                config.getBoolean(RetrainConfig.WARM_START));
     }
 
     @Override

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/simstream");
-    private static final List<String> SCORING_PATH = List.of("scoring", "lifecycle", "deadletter", "model", "registry", "topics", "config/ScoringConfig.java",
-            "config/ConfigField.java", "config/DeclaredConfig.java", "metrics/MetricsServer.java");
+    private static final List<String> SCORING_PATH = List.of("scoring", "lifecycle", "deadletter", "model", "registry", "topics", "config", "metrics/MetricsServer.java");
     private static final List<String> NATIVE_OR_TRAINING = List.of("import org.nd4j", "import org.deeplearning4j",
             "import io.simstream.training", "import io.simstream.retraining", "import io.simstream.demo");
     private static final List<String> TOPOLOGY_BUILDERS = List.of("scoring/ScoringTopology.java",
@@ -37,6 +36,23 @@ class ArchitectureTest {
     void topologyBuildersDoNoIo() throws IOException {
         Map<String, String> offenders = scan(TOPOLOGY_BUILDERS, IO);
         assertEquals(Map.of(), offenders, "topology builders must be pure functions of their config");
+    }
+
+    /** config is a leaf: capabilities read typed values from it, it never builds their objects. */
+    @Test
+    void configImportsNoCapability() throws IOException {
+        Map<String, String> offenders = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(MAIN.resolve("config"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (line.startsWith("import io.simstream.") && !line.startsWith("import io.simstream.config.")
+                            && !line.equals("import io.simstream.UserInputException;")) {
+                        offenders.put(MAIN.relativize(f).toString(), line);
+                    }
+                }
+            }
+        }
+        assertEquals(Map.of(), offenders, "config must import no capability package");
     }
 
     private static Map<String, String> scan(List<String> roots, List<String> forbidden) throws IOException {

@@ -31,16 +31,30 @@ class ScoringConfigTest {
     }
 
     @Test
-    void kafkaPrefixedAndUnknownKeysPassThroughAndRegistryKeysGoToTheRegistryClient() {
+    void kafkaPrefixedKeysPassThroughAndRegistryKeysGoToTheRegistryClientUnderConfluentNames() {
         ScoringConfig c = ScoringConfig.load(null, Map.of("SIMSTREAM_KAFKA_SECURITY_PROTOCOL", "SSL"), Map.of(
                 "bootstrap.servers", "b:1", "registry.url", "http://r", "kafka.sasl.mechanism", "PLAIN",
-                "max.poll.records", "100", "registry.basic.auth.user.info", "u:p",
-                "processing.guarantee", "at_least_once"));
-        assertEquals(Map.of("security.protocol", "SSL", "sasl.mechanism", "PLAIN", "max.poll.records", "100"),
-                c.kafkaOverrides());
-        assertEquals(Map.of("schema.registry.url", "http://r", "basic.auth.user.info", "u:p"),
-                c.registryClientSettings());
+                "kafka.max.poll.records", "100", "kafka.producer.linger.ms", "5",
+                "registry.basic.auth.user.info", "u:p", "registry.basic.auth.credentials.source", "USER_INFO",
+                "schema.registry.ssl.truststore.location", "/t.p12", "processing.guarantee", "at_least_once"));
+        assertEquals(Map.of("security.protocol", "SSL", "sasl.mechanism", "PLAIN", "max.poll.records", "100",
+                "producer.linger.ms", "5"), c.kafkaOverrides());
+        Map<String, String> registry = c.registryClientSettings();
+        assertEquals("http://r", registry.get("schema.registry.url"));
+        assertEquals("u:p", registry.get("basic.auth.user.info"));
+        assertEquals("USER_INFO", registry.get("basic.auth.credentials.source"));
+        assertEquals("true", registry.get("auto.register.schemas"));
+        assertEquals("TopicNameStrategy", registry.get("value.subject.name.strategy"));
+        assertEquals("/t.p12", registry.get("schema.registry.ssl.truststore.location"));
         assertEquals(ScoringConfig.Guarantee.AT_LEAST_ONCE, c.guarantee());
+    }
+
+    @Test
+    void confluentsOwnNamesForTheUrlAndUserInfoAreAccepted() {
+        ScoringConfig c = ScoringConfig.of(Map.of("bootstrap.servers", "b:1", "schema.registry.url", "http://r",
+                "schema.registry.basic.auth.user.info", "u:p", "registry.basic.auth.credentials.source", "USER_INFO"));
+        assertEquals("http://r", c.get(ScoringConfig.REGISTRY_URL));
+        assertEquals("u:p", c.registryClientSettings().get("basic.auth.user.info"));
     }
 
     @Test

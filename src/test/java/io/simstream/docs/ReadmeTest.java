@@ -3,6 +3,7 @@ package io.simstream.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.simstream.config.ClusterConfig;
 import io.simstream.config.ConfigField;
 import io.simstream.config.DeclaredConfig;
 import io.simstream.config.RetrainConfig;
@@ -22,8 +23,9 @@ class ReadmeTest {
     @Test
     void configurationReferenceMatchesTheDeclaredSettings() throws Exception {
         String readme = Files.readString(README);
-        assertBlock(readme, "serve", ScoringConfig.FIELDS);
-        assertBlock(readme, "retrain", RetrainConfig.FIELDS);
+        assertBlock(readme, "cluster", ClusterConfig.FIELDS);
+        assertBlock(readme, "serve", ScoringConfig.OWN_FIELDS);
+        assertBlock(readme, "retrain", RetrainConfig.OWN_FIELDS);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.simstream.avro.VectorPair;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegisteredSchema;
+import io.simstream.registry.SchemaTexts;
 import io.simstream.testkit.SampleRecords;
 import io.simstream.testkit.SharedRegistry;
 import java.io.ByteArrayOutputStream;
@@ -138,11 +139,15 @@ class PythonInteropTest {
         Schema schema = PairDecision.getClassSchema();
         int ourId = SharedRegistry.newClient().register(subject, schema);
 
-        JsonNode found = python(schema.toString(), "lookup", subject);
+        // We register the .avsc text itself (not the generated class's schema with avro.java.string).
+        String registered = SchemaTexts.canonical(schema);
+        JsonNode found = python(registered, "lookup", subject);
         assertEquals(ourId, found.get("id").asInt());
         assertEquals(1, found.get("version").asInt());
         assertEquals(subject, found.get("subject").asText());
-        assertEquals(schema, new Schema.Parser().parse(python("", "get", Integer.toString(ourId)).get("schema").asText()));
+        // Apicurio hands the text back re-serialized; the bytes we send are checked in ConfluentCompatibilityIntegrationTest.
+        assertEquals(new Schema.Parser().parse(registered),
+                new Schema.Parser().parse(python("", "get", Integer.toString(ourId)).get("schema").asText()));
     }
 
     @Test

@@ -232,9 +232,14 @@ class AvroSerdeBadBytesTest {
         AvroSerde<VectorPair> noAutoRegister = new AvroSerde<>(new InMemorySchemaRegistry(), VectorPair.getClassSchema(), false, false);
         SerdeException unregistered = assertThrows(SerdeException.class, () -> noAutoRegister.serialize(TOPIC, SampleRecords.vectorPair("x")));
         assertEquals(SerdeException.Kind.ENCODE, unregistered.kind());
-        assertInstanceOf(SchemaNotFoundException.class, unregistered.getCause());
-        assertTrue(unregistered.getMessage().contains("pairs-value") && unregistered.getMessage().contains("auto-register is off"),
+        assertTrue(unregistered.getMessage().contains("pairs-value") && unregistered.getMessage().contains("auto.register.schemas is false"),
                 unregistered.getMessage());
+
+        AvroSerde<VectorPair> input = AvroSerde.forInput(new InMemorySchemaRegistry(), VectorPair.getClassSchema(), TOPIC);
+        SerdeException neverWritten = assertThrows(SerdeException.class, () -> input.serialize(TOPIC, SampleRecords.vectorPair("x")));
+        assertTrue(neverWritten.getMessage().contains("never writes the subject of a topic it reads"), neverWritten.getMessage());
+        // Other subjects (a changelog's) follow the settings.
+        input.serialize("app-store-changelog", SampleRecords.vectorPair("x"));
     }
 
     @Test

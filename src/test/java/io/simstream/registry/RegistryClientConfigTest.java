@@ -59,6 +59,36 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void confluentSerdeSettingsAndTheirDefaults() {
+        RegistryClientConfig d = RegistryClientConfig.of("http://h:1");
+        assertEquals(SerdeSettings.DEFAULT, d.serde());
+        assertTrue(d.serde().autoRegister() && !d.serde().useLatestVersion() && d.serde().latestCompatibilityStrict());
+        RegistryClientConfig c = RegistryClientConfig.fromMap(Map.of("schema.registry.url", "http://h:1",
+                "auto.register.schemas", "false", "use.latest.version", "true", "latest.compatibility.strict", "false",
+                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+                "key.subject.name.strategy", "RecordNameStrategy", "bearer.auth.token", "tok"));
+        assertEquals(new SerdeSettings(false, true, false, SubjectNameStrategy.TOPIC_RECORD_NAME,
+                SubjectNameStrategy.RECORD_NAME), c.serde());
+        assertEquals(Optional.of("tok"), c.bearerToken());
+        assertFalse(c.toString().contains("tok"), c.toString());
+        assertEquals("pairs-io.simstream.avro.VectorPair", c.serde().valueStrategy().subject("pairs", false,
+                io.simstream.avro.VectorPair.getClassSchema()));
+    }
+
+    @Test
+    void credentialsSources() {
+        // Confluent's default source is URL: credentials in the URL are used, and percent-decoded.
+        assertEquals(Optional.of("bob:p@ss"), RegistryClientConfig.of("http://bob:p%40ss@h:1").basicAuthUserInfo());
+        // USER_INFO ignores the URL's.
+        assertEquals(Optional.of("svc:x"), RegistryClientConfig.fromMap(Map.of("schema.registry.url", "http://bob:pw@h:1",
+                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "svc:x")).basicAuthUserInfo());
+        RegistryClientConfig sasl = RegistryClientConfig.fromMap(Map.of("schema.registry.url", "http://h:1",
+                "basic.auth.credentials.source", "SASL_INHERIT", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"a-secret\";"));
+        assertEquals(Optional.of("alice:a-secret"), sasl.basicAuthUserInfo());
+    }
+
+    @Test
     void badSettingsSayWhich() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RegistryClientConfig.fromMap(Map.of()))
                 .getMessage().contains("schema.registry.url"));
@@ -69,6 +99,9 @@ class RegistryClientConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RegistryClientConfig.fromMap(Map.of(
                 "schema.registry.url", "http://h:1", "http.read.timeout.ms", "soon"))).getMessage().contains("http.read.timeout.ms"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RegistryClientConfig.fromMap(Map.of(
-                "schema.registry.url", "http://h:1", "basic.auth.user.info", "nopassword"))).getMessage().contains("user:password"));
+                "schema.registry.url", "http://h:1", "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "nopassword"))).getMessage().contains("user:password"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RegistryClientConfig.fromMap(Map.of(
+                "schema.registry.url", "http://h:1", "auto.register.schema", "false"))).getMessage().contains("auto.register.schema"));
     }
 }

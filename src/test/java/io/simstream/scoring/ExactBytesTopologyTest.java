@@ -1,0 +1,196 @@
+package io.simstream.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.simstream.avro.DeadLetter;
+import io.simstream.avro.ModelRecord;
+import io.simstream.avro.OriginalHeader;
+import io.simstream.avro.PairDecision;
+import io.simstream.avro.VectorPair;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ModelRecords;
+import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.registry.SchemaTexts;
+import io.simstream.topics.TopicNames;
+import io.simstream.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Dead letters keep the key bytes, value bytes and headers that arrived, for every reason, and a
+ * decision's key is the pair's key byte for byte (non-UTF-8 and null keys included), also for
+ * pairs that waited for a first model. The same against a real broker: ConfluentCompatibilityIntegrationTest.
+ */
+class ExactBytesTopologyTest {
+    private static final int DIM = 8;
+    private static final byte[] NOT_UTF8 = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28};
+
+    @TempDir
+    Path stateDir;
+
+    private InMemorySchemaRegistry registry;
+    private Topics topics;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ModelRecord> models;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestOutputTopic<byte[], PairDecision> decisions;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+
+    @BeforeEach
+    void start() {
+        registry = new InMemorySchemaRegistry();
+        topics = Topics.forServices(TopicNames.DEFAULT, registry, 1);
+        LiveModel live = new LiveModel("default");
+        ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exact");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
+                topics.deadLetters().valueSerde().serializer(), metrics, "exact"));
+        driver = new TopologyTestDriver(ScoringTopology.build(topics, new ScoringTopology.Settings("exact",
+                topics.pairs().name(), Duration.ofMillis(50)), live, new ModelLoader(PairScorerFactory.SCALAR, 0,
+                Clock.systemUTC()), metrics, Clock.systemUTC()), props);
+        models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(), topics.models().valueSerde().serializer());
+        raw = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.ByteArray().deserializer(),
+                topics.decisions().valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
+                topics.deadLetters().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void publishModel() {
+        models.pipeInput("default", ModelRecords.of(TestModels.random(DIM, 3), "default", 1, Map.of(), Instant.now()));
+    }
+
+    /** A v2 pair as another producer writes it: an extra field and a map with several entries, in its order. */
+    private byte[] v2Pair(String id, int dim) throws Exception {
+        Schema v2 = new Schema.Parser().parse(SchemaTexts.canonical(VectorPair.getClassSchema()).replaceFirst(
+                "\"fields\": \\[", "\"fields\": [\n    {\"name\": \"tenant\", \"type\": \"string\", \"default\": \"\"},"));
+        int id2 = registry.register("pairs-value", v2);
+        GenericRecord r = new GenericData.Record(v2);
+        r.put("tenant", "t-9");
+        r.put("id", id);
+        Random rnd = new Random(5);
+        r.put("left", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
+        r.put("right", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
+        r.put("eventTime", 1_700_000_000_000L);
+        Map<String, String> attrs = new LinkedHashMap<>();
+        for (String k : List.of("zeta", "alpha", "mid", "beta", "omega")) {
+            attrs.put(k, k.toUpperCase());
+        }
+        r.put("attributes", attrs);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0);
+        out.write(ByteBuffer.allocate(4).putInt(id2).array());
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v2).write(r, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    private static RecordHeaders headers() {
+        RecordHeaders h = new RecordHeaders();
+        h.add("trace", new byte[] {1, 2, (byte) 0x80});
+        h.add("trace", "second".getBytes(StandardCharsets.UTF_8));
+        h.add("empty", null);
+        return h;
+    }
+
+    private static void assertHeaders(List<OriginalHeader> got) {
+        assertEquals(3, got.size());
+        assertEquals("trace", got.get(0).getKey());
+        assertArrayEquals(new byte[] {1, 2, (byte) 0x80}, bytes(got.get(0).getValue()));
+        assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), bytes(got.get(1).getValue()));
+        assertEquals("empty", got.get(2).getKey());
+        assertNull(got.get(2).getValue());
+    }
+
+    @Test
+    void aV2PairFailingValidationIsDeadLetteredWithTheBytesAndHeadersThatArrived() throws Exception {
+        publishModel();
+        byte[] sent = v2Pair("v2-bad", DIM + 3);
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, sent, headers()));
+        TestRecord<byte[], DeadLetter> dl = deadLetters.readRecord();
+        assertEquals("DIMENSION_MISMATCH", dl.value().getErrorType());
+        assertArrayEquals(sent, bytes(dl.value().getOriginalValue()));
+        assertArrayEquals(NOT_UTF8, bytes(dl.value().getOriginalKey()));
+        assertArrayEquals(NOT_UTF8, dl.key());
+        assertHeaders(dl.value().getOriginalHeaders());
+    }
+
+    @Test
+    void deserializationDeadLettersKeepHeaders() {
+        publishModel();
+        byte[] garbage = {0, 0, 0, 0, 42, 1, 2};
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, garbage, headers()));
+        DeadLetter dl = deadLetters.readValue();
+        assertEquals("DESERIALIZATION", dl.getErrorType());
+        assertArrayEquals(garbage, bytes(dl.getOriginalValue()));
+        assertHeaders(dl.getOriginalHeaders());
+    }
+
+    @Test
+    void nonUtf8AndNullKeysReachDecisionsByteForByteAlsoAfterWaitingForAModel() throws Exception {
+        byte[] good = v2Pair("v2-good", DIM);
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, good, headers()));
+        raw.pipeInput(new TestRecord<>((byte[]) null, good, headers()));
+        byte[] tooShort = v2Pair("v2-short", DIM - 1);
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, tooShort, headers()));
+        publishModel();
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        List<TestRecord<byte[], PairDecision>> out = decisions.readRecordsToList();
+        assertEquals(2, out.size());
+        assertArrayEquals(NOT_UTF8, out.get(0).key());
+        assertNull(out.get(1).key());
+        assertEquals("v2-good", out.get(0).value().getPairId());
+        DeadLetter dl = deadLetters.readValue();
+        assertArrayEquals(tooShort, bytes(dl.getOriginalValue()));
+        assertArrayEquals(NOT_UTF8, bytes(dl.getOriginalKey()));
+        assertHeaders(dl.getOriginalHeaders());
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+}
