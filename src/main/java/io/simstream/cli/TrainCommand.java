@@ -83,6 +83,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--calibrate", description = "Threshold objective on validation: accuracy (default) or f1.")
     String calibrate = "accuracy";
 
+    @Option(names = "--bce-aux-weight", paramLabel = "W", description = "bce head: weight of a contrastive loss on the"
+            + " embedding distance trained alongside BCE (0 = pure BCE; default: ${DEFAULT-VALUE}). Scoring stays"
+            + " L1 + Dense + sigmoid.")
+    double bceAuxWeight = TrainingConfig.DEFAULT_BCE_AUX_WEIGHT;
+
     @Override
     public Integer call() throws Exception {
         TrainingConfig cfg;
@@ -90,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = new TrainingConfig(Head.parse(head), layers, dropout, l2, learningRate,
                     TrainingConfig.Optimizer.parse(optimizer), batchSize, maxEpochs, patience, margin, seed, valFraction,
                     TrainingConfig.Split.parse(split), ThresholdCalibrator.Objective.parse(calibrate),
-                    InputScaling.parse(scaling), !noRefit, ensemble);
+                    InputScaling.parse(scaling), !noRefit, ensemble, bceAuxWeight);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("train: " + e.getMessage());
         }

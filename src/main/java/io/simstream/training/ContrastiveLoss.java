@@ -7,14 +7,21 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Contrastive loss on a distance column [batch, 1]: y d^2 + (1 - y) max(margin - d, 0)^2, with
- * its analytic gradient (a SameDiffLoss on [batch, 1] fails in backprop in DL4J 1.0.0-M2.1).
+ * Contrastive loss on a distance column [batch, 1]: w (y d^2 + (1 - y) max(margin - d, 0)^2), with
+ * its analytic gradient (a SameDiffLoss on [batch, 1] fails in backprop in DL4J 1.0.0-M2.1). The
+ * weight w is 1 for the contrastive head; the BCE head uses it as an auxiliary term.
  */
 public final class ContrastiveLoss implements ILossFunction {
     private final double margin;
+    private final double weight;
 
     public ContrastiveLoss(double margin) {
+        this(margin, 1.0);
+    }
+
+    public ContrastiveLoss(double margin, double weight) {
         this.margin = margin;
+        this.weight = weight;
     }
 
     @Override
@@ -27,7 +34,7 @@ public final class ContrastiveLoss implements ILossFunction {
         if (mask != null) {
             perPair.muli(mask);
         }
-        return perPair.sum(1);
+        return perPair.sum(1).muli(weight);
     }
 
     @Override
@@ -41,7 +48,7 @@ public final class ContrastiveLoss implements ILossFunction {
         INDArray d = activationFn.getActivation(preOutput.dup(), true);
         // dL/dd = 2 y d - 2 (1 - y) max(margin - d, 0)
         INDArray hinge = Transforms.relu(d.rsub(margin), false);
-        INDArray dLdd = labels.mul(d).muli(2.0).subi(labels.rsub(1.0).muli(hinge).muli(2.0));
+        INDArray dLdd = labels.mul(d).muli(2.0).subi(labels.rsub(1.0).muli(hinge).muli(2.0)).muli(weight);
         if (mask != null) {
             dLdd.muli(mask);
         }
@@ -57,7 +64,7 @@ public final class ContrastiveLoss implements ILossFunction {
 
     @Override
     public String name() {
-        return "contrastive(margin=" + margin + ")";
+        return "contrastive(margin=" + margin + (weight == 1.0 ? "" : ", weight=" + weight) + ")";
     }
 
     @Override

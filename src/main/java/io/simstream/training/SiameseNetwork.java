@@ -43,6 +43,8 @@ public final class SiameseNetwork {
     static final String LEFT = "left";
     static final String RIGHT = "right";
     static final String OUT = "out";
+    /** The BCE head's auxiliary contrastive output (training only; the score is always OUT). */
+    static final String AUX = "aux";
     /** Keras' Glorot-uniform initialisation, RMSprop rho and epsilon: the user's optimiser, faithfully. */
     private static final double RMS_DECAY = 0.9;
     private static final double RMS_EPSILON = 1e-7;
@@ -98,6 +100,18 @@ public final class SiameseNetwork {
             g.addVertex("negAbsDiff", new ScaleVertex(-1.0), "absDiff");
             g.addLayer(OUT, new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1)
                     .activation(Activation.SIGMOID).constrainWeights(new NonNegativeConstraint()).build(), "negAbsDiff");
+            if (cfg.bceAuxWeight() > 0) {
+                // The auxiliary contrastive term shapes the embedding space itself (same pairs close,
+                // different ones past the margin); BCE alone only needs the training pairs to be
+                // separable by a weighted L1, which generalises worse to vectors it has not seen.
+                g.addVertex("auxDistance", new L2Vertex(), "eL", "eR");
+                g.addLayer(AUX, new LossLayer.Builder().activation(Activation.IDENTITY)
+                        .lossFunction(new ContrastiveLoss(cfg.margin(), cfg.bceAuxWeight())).build(), "auxDistance");
+                g.setOutputs(OUT, AUX);
+                ComputationGraph graph = new ComputationGraph(g.build());
+                graph.init();
+                return graph;
+            }
         }
         g.setOutputs(OUT);
         ComputationGraph graph = new ComputationGraph(g.build());

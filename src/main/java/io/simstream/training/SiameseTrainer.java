@@ -270,9 +270,10 @@ public final class SiameseTrainer {
                 idx[k] = order[from + k];
                 y[k][0] = labels[idx[k]];
             }
+            INDArray yArr = Nd4j.create(y);
+            INDArray[] targets = graph.getNumOutputArrays() == 2 ? new INDArray[] {yArr, yArr} : new INDArray[] {yArr};
             MultiDataSet batch = new MultiDataSet(
-                    new INDArray[] {Nd4j.pullRows(left, 1, idx), Nd4j.pullRows(right, 1, idx)},
-                    new INDArray[] {Nd4j.create(y)});
+                    new INDArray[] {Nd4j.pullRows(left, 1, idx), Nd4j.pullRows(right, 1, idx)}, targets);
             graph.fit(batch);
             lossSum += graph.score() * idx.length;
         }

@@ -22,16 +22,20 @@ import java.util.Objects;
  *                          model on train + validation for that many epochs
  * @param ensemble          how many encoders (seeds seed, seed+1, ...) the artifact holds; the kernel
  *                          averages their scores
+ * @param bceAuxWeight      BCE head only: weight of a contrastive loss on the embeddings' Euclidean
+ *                          distance, trained alongside the BCE loss (0 = pure BCE, the user's setup).
+ *                          Inference is unchanged: L1 + Dense + sigmoid
  */
 public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropout, double l2, double learningRate,
                              Optimizer optimizer, int batchSize, int maxEpochs, int patience, float margin,
                              long seed, double validationFraction, Split split, Objective calibration,
-                             InputScaling scaling, boolean refit, int ensemble) {
+                             InputScaling scaling, boolean refit, int ensemble, double bceAuxWeight) {
     /** Defaults chosen from measurements: docs/training.md has the numbers. */
     public static final InputScaling DEFAULT_SCALING = InputScaling.GLOBAL;
     public static final boolean DEFAULT_REFIT = true;
     public static final int DEFAULT_ENSEMBLE = 1;
     public static final int MAX_ENSEMBLE = 16;
+    public static final double DEFAULT_BCE_AUX_WEIGHT = 1.0;
 
     public enum Optimizer {
         RMSPROP, ADAM;
@@ -78,6 +82,7 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
         check(patience > 0, "patience must be > 0, got " + patience);
         check(margin > 0, "margin must be > 0, got " + margin);
         check(validationFraction > 0 && validationFraction < 1, "validation fraction must be in (0, 1), got " + validationFraction);
+        check(bceAuxWeight >= 0 && Double.isFinite(bceAuxWeight), "bce aux weight must be >= 0, got " + bceAuxWeight);
         check(ensemble >= 1 && ensemble <= MAX_ENSEMBLE, "ensemble must be in [1, " + MAX_ENSEMBLE + "], got " + ensemble);
         Objects.requireNonNull(scaling, "scaling");
         Objects.requireNonNull(split, "split");
@@ -88,7 +93,8 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
                           Optimizer optimizer, int batchSize, int maxEpochs, int patience, float margin,
                           long seed, double validationFraction, Split split, Objective calibration) {
         this(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed,
-                validationFraction, split, calibration, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE);
+                validationFraction, split, calibration, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE,
+                DEFAULT_BCE_AUX_WEIGHT);
     }
 
     private static void check(boolean ok, String message) {
@@ -99,50 +105,56 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(Head.CONTRASTIVE, List.of(128, 128, 128), 0.1, 0.0, 1e-3, Optimizer.RMSPROP, 32, 100, 3,
-                1f, 42L, 0.5, Split.ROW_ORDER, Objective.ACCURACY, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE);
+                1f, 42L, 0.5, Split.ROW_ORDER, Objective.ACCURACY, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE,
+                DEFAULT_BCE_AUX_WEIGHT);
     }
 
     public TrainingConfig withHead(Head h) {
-        return new TrainingConfig(h, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(h, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, s, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, s, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withMaxEpochs(int e) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, e, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, e, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withHiddenSizes(List<Integer> sizes) {
-        return new TrainingConfig(head, sizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, sizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withSplit(Split s, double fraction) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, fraction, s, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, fraction, s, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withScaling(InputScaling s) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, s, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, s, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withRefit(boolean r) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, r, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, r, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withEnsemble(int k) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, k);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, k, bceAuxWeight);
     }
 
     public TrainingConfig withDropout(double rate) {
-        return new TrainingConfig(head, hiddenSizes, rate, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, rate, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 
     public TrainingConfig withPatience(int p) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, p, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, p, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+    }
+
+    public TrainingConfig withBceAuxWeight(double w) {
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
+                margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, w);
     }
 
     public TrainingConfig withLearningRate(double lr) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, lr, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble);
+        return new TrainingConfig(head, hiddenSizes, dropout, l2, lr, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
     }
 }
