@@ -115,4 +115,70 @@ class CliTest {
         assertEquals(m.get("test").get("accuracy").asDouble(), em.get("test").get("accuracy").asDouble(), 1e-12);
         assertEquals(m.get("test").get("auc").asDouble(), em.get("test").get("auc").asDouble(), 1e-12);
     }
+
+    @Test
+    void trainWithADisjointSplitRefitAndAnEnsembleRecordsHowTheModelWasMade() throws Exception {
+        Path train = dir.resolve("train.csv");
+        assertEquals(0, run("generate", "--rows", "300", "--dim", "16", "--seed", "3", "--out", train.toString()).exit());
+        Path out = dir.resolve("ens");
+        Run t = run("train", "--train", train.toString(), "--out", out.toString(), "--max-epochs", "4",
+                "--layers", "16,16,8", "--split", "disjoint", "--ensemble", "2", "--seed", "1");
+        assertEquals(0, t.exit(), t.err());
+        assertTrue(t.out().contains("split disjoint:"), t.out());
+        assertTrue(t.out().contains("[WARN]") || t.out().contains("[OK  ]"), "the diagnosis comes first");
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        JsonNode training = m.get("training");
+        assertEquals("disjoint", training.get("split").asText());
+        assertEquals(0.0, training.get("validationSharedVectorShare").asDouble());
+        assertEquals("global", training.get("inputScaling").asText());
+        assertTrue(training.get("refit").asBoolean());
+        assertEquals(300, training.get("finalModelPairs").asInt());
+        assertEquals(2, training.get("members").size());
+        assertTrue(m.get("diagnosis").has("leakage"));
+        assertTrue(Files.isRegularFile(out.resolve("diagnosis.json")));
+        ModelArtifact model = ModelArtifact.read(out.resolve("model.simstream"));
+        assertEquals(2, model.ensembleSize());
+        assertEquals("global", model.inputScaling());
+
+        Run noRefit = run("train", "--train", train.toString(), "--out", dir.resolve("plain").toString(),
+                "--max-epochs", "3", "--layers", "16,16,8", "--no-refit", "--scaling", "per-column");
+        assertEquals(0, noRefit.exit(), noRefit.err());
+        JsonNode p = new ObjectMapper().readTree(dir.resolve("plain").resolve("metrics.json").toFile());
+        assertFalse(p.get("training").get("refit").asBoolean());
+        assertEquals(150, p.get("training").get("finalModelPairs").asInt());
+        assertEquals("per-column", p.get("training").get("inputScaling").asText());
+        assertEquals(Main.EXIT_USER_ERROR, run("train", "--train", train.toString(), "--out", dir.toString(),
+                "--scaling", "sideways").exit());
+    }
+
+    @Test
+    void diagnosePrintsTextOrJsonAndWritesTheFile() throws Exception {
+        Path data = dir.resolve("d.csv");
+        assertEquals(0, run("generate", "--rows", "200", "--dim", "8", "--seed", "4", "--out", data.toString()).exit());
+        Run text = run("diagnose", "--data", data.toString(), "--out", dir.resolve("diag").toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("class balance:"), text.out());
+        assertTrue(text.out().contains("-> scale the inputs"), "tiny synthetic values start all-same: " + text.out());
+        JsonNode file = new ObjectMapper().readTree(dir.resolve("diag").resolve("diagnosis.json").toFile());
+        assertEquals(200, file.get("pairs").asInt());
+        Run json = run("diagnose", "--data", data.toString(), "--json");
+        assertEquals(0, json.exit(), json.err());
+        assertEquals(file.get("findings").size(), new ObjectMapper().readTree(json.out()).get("findings").size());
+    }
+
+    @Test
+    void benchTrainReportsEveryConfigurationAsRatiosToPlain() throws Exception {
+        Path data = dir.resolve("b.csv");
+        assertEquals(0, run("generate", "--rows", "120", "--dim", "8", "--seed", "5", "--out", data.toString()).exit());
+        Path out = dir.resolve("bench.json");
+        // Tiny on purpose: this checks the command, not the figures.
+        Run r = run("bench", "train", "--train", data.toString(), "--test", data.toString(), "--ensembles", "2",
+                "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode b = new ObjectMapper().readTree(out.toFile());
+        assertEquals(3, b.get("results").size(), "plain, refit, refit-ensemble-2");
+        assertTrue(b.get("ratiosToPlain").has("refit-ensemble-2"));
+        assertTrue(b.get("ratiosToPlain").get("refit").get("wallTime").asDouble() > 0);
+        assertTrue(r.out().contains("wall time"), r.out());
+    }
 }
