@@ -55,4 +55,14 @@ class RefitAndEnsembleTest {
         r.artifact().members().forEach(m -> assertEquals(1, m.headLayer().out()));
         assertEquals(2, r.members().size());
     }
+
+    @Test
+    void theRetrainerTakesTheSamePathRefitIncluded() {
+        TrainingConfig cfg = small().withSplit(TrainingConfig.Split.ROW_ORDER, 0.2);
+        ModelArtifact challenger = new Dl4jChallengerTrainer(cfg, false).train(TRAIN, null);
+        TrainingResult direct = new SiameseTrainer(cfg, l -> { }).train(TRAIN);
+        assertEquals(TRAIN.size(), direct.finalPairs());
+        assertEquals(direct.artifact().members(), challenger.members());
+        assertEquals(direct.artifact().normalizer(), challenger.normalizer());
+    }
 }
