@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.InputScaling;
 import io.simstream.data.PairDataset;
 import io.simstream.data.Standardizer;
+import io.simstream.data.Vectors;
 import io.simstream.diagnose.Finding.Severity;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.model.Normalizer;
@@ -213,7 +214,7 @@ public final class Diagnosis {
     private Finding repeatedVectors() {
         Set<List<Float>> distinct = new HashSet<>();
         for (float[] x : data.allVectors()) {
-            distinct.add(boxed(x));
+            distinct.add(Vectors.toList(x));
         }
         int sides = 2 * data.size();
         ObjectNode v = Finding.newValues().put("sides", sides).put("distinctVectors", distinct.size());
@@ -344,11 +345,4 @@ public final class Diagnosis {
         return groups;
     }
 
-    private static List<Float> boxed(float[] x) {
-        List<Float> b = new ArrayList<>(x.length);
-        for (float f : x) {
-            b.add(f);
-        }
-        return b;
-    }
 }
