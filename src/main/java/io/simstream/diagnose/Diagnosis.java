@@ -344,5 +344,4 @@ public final class Diagnosis {
         }
         return groups;
     }
-
 }
