@@ -98,7 +98,8 @@ public final class E2eBenchmark {
     private ObjectNode measure() throws Exception {
         registry = opt.registry() != null ? opt.registry() : new InMemorySchemaRegistry();
         topics = new Topics(TopicNames.DEFAULT.withPrefix(runId + "-"), registry, opt.partitions());
-        TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), List.of(topics.pairs(), topics.models()));
+        TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), List.of(topics.pairs(), topics.models(),
+                topics.modelHistory()));
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "linger.ms", 10, "batch.size", 262144,
                 "compression.type", "none"), Serdes.String().serializer(), topics.pairs().valueSerde().serializer());
         Random rnd = new Random(42);
@@ -107,7 +108,7 @@ public final class E2eBenchmark {
         }
         ModelArtifact model = BenchModels.random(opt.dim(), WIDTHS, 1);
         try (ModelPublisher publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(),
-                Clock.systemUTC())) {
+                topics.modelHistory(), Clock.systemUTC())) {
             publisher.publish(model, "default", OptionalLong.of(1), Map.of("bench", runId));
             log.accept(String.format(Locale.ROOT, "producing %,d pairs of %d-d vectors to %s (%d partitions)",
                     opt.pairs(), opt.dim(), topics.pairs().name(), opt.partitions()));

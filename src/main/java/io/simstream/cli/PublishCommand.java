@@ -1,14 +1,17 @@
 package io.simstream.cli;
 
+import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
+import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -52,10 +55,14 @@ public final class PublishCommand implements Callable<Integer> {
         var registry = new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
         var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
                 TopicNames.DEFAULT.deadLetters());
-        try (ModelPublisher publisher = new ModelPublisher(client, new Topics(names, registry, 1).models(),
+        var topics = new Topics(names, registry, 1);
+        TopicAdmin.createMissing(client, List.of(topics.models(), topics.modelHistory()));
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
+        try (ModelPublisher publisher = new ModelPublisher(client, topics.models(), topics.modelHistory(),
                 Clock.systemUTC())) {
             var published = publisher.publish(artifact, name,
-                    version == null ? OptionalLong.empty() : OptionalLong.of(version), metadata);
+                    version == null ? OptionalLong.empty() : OptionalLong.of(version), meta);
             System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),
                     published.version(), published.sha256(), topic, published.partition(), published.offset());
         }
