@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
         subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class,
-                GenerateCommand.class, ScoreCommand.class, PublishCommand.class, ModelsCommand.class, ServeCommand.class, RetrainCommand.class,
+                GenerateCommand.class, ScoreCommand.class, PublishCommand.class, ModelsCommand.class, DlqCommand.class, ServeCommand.class, RetrainCommand.class,
                 ProduceCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
