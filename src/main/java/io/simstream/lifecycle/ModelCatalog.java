@@ -118,6 +118,22 @@ public final class ModelCatalog {
         return v;
     }
 
+    /**
+     * The artifact of NAME[:VERSION] (newest without a version), verified the way a scorer loads it
+     * (SHA-256, checksum, head, dimension): what `score` runs offline is what `serve` would serve.
+     */
+    public ModelArtifact artifact(String ref) {
+        var parsed = parseRef(ref);
+        Version v = require(parsed.getKey(), parsed.getValue());
+        try {
+            return new ModelLoader(io.simstream.model.PairScorers::fastest, 0, java.time.Clock.systemUTC())
+                    .load(v.record()).artifact();
+        } catch (ModelRejectedException e) {
+            throw new UserInputException(v.name() + " v" + v.version() + " on " + v.topic() + " cannot be loaded ("
+                    + e.reason() + ": " + e.getMessage() + ")");
+        }
+    }
+
     /** Model events about one model, in topic order. */
     public List<ModelEvent> events(String name) {
         return events.stream().filter(e -> name.equals(e.getModelName())).toList();

@@ -145,6 +145,36 @@ class ModelLifecycleIntegrationTest {
             assertEquals(Main.EXIT_USER_ERROR, missing.exit());
             assertTrue(missing.err().contains("has no version 9; versions: [1, 2]"), missing.err());
 
+            // `score` offline with a published version, read from the topics: v1's kernel, row by row.
+            Path pairs = dir.resolve("pairs.csv");
+            StringBuilder csv = new StringBuilder();
+            for (int c = 0; c < 32; c++) {
+                csv.append(c == 0 ? "" : ",").append('v').append(c);
+            }
+            csv.append('\n');
+            java.util.Random rnd = new java.util.Random(8);
+            List<float[][]> rowsWritten = new ArrayList<>();
+            for (int r = 0; r < 10; r++) {
+                float[][] row = new float[2][16];
+                for (int c = 0; c < 32; c++) {
+                    row[c / 16][c % 16] = (float) rnd.nextGaussian();
+                    csv.append(c == 0 ? "" : ",").append(row[c / 16][c % 16]);
+                }
+                csv.append('\n');
+                rowsWritten.add(row);
+            }
+            Files.writeString(pairs, csv.toString());
+            Path decisionsCsv = dir.resolve("offline.csv");
+            Run scored = cli(cluster(prefix, "score", "--model", "default:1", "--data", pairs.toString(),
+                    "--out", decisionsCsv.toString()));
+            assertEquals(0, scored.exit(), scored.err());
+            List<String> offline = Files.readAllLines(decisionsCsv);
+            var v1Kernel = io.simstream.model.PairScorers.fastest(first);
+            for (int r = 0; r < 10; r++) {
+                assertEquals(v1Kernel.score(rowsWritten.get(r)[0], rowsWritten.get(r)[1]),
+                        Float.parseFloat(offline.get(r + 1).split(",")[1]), 0f, "row " + r);
+            }
+
             Run rollback = cli(cluster(prefix, "models", "rollback", "default", "--to", "1"));
             assertEquals(0, rollback.exit(), rollback.err());
             assertTrue(rollback.out().contains("published as v3"), rollback.out());
