@@ -19,9 +19,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `publish`: puts a model artifact on the models topic for every scoring instance to pick up. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+// Not mixinStandardHelpOptions: its -V/--version clashes with --version (the model version) and
+// then picocli drops --help as well.
+@Command(name = "publish",
         description = "Publish a model artifact to the compacted models topic.")
 public final class PublishCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "The model.simstream file, or the directory holding it.")
     Path model;
