@@ -215,6 +215,10 @@ public final class E2eBenchmark {
             RssSampler rss = new RssSampler(child);
             long deadline = System.nanoTime() + (long) ((backlog / 1000.0 + READY_TIMEOUT.toSeconds()) * 1e9);
             while (watcher.count() < backlog) {
+                if (!child.isAlive()) {
+                    throw new IllegalStateException(mode + ": serve exited after " + watcher.count() + " of " + backlog
+                            + " decisions:\n" + child.tail());
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(mode + ": only " + watcher.count() + " of " + backlog
                             + " decisions arrived:\n" + child.tail());

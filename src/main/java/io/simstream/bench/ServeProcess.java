@@ -75,6 +75,10 @@ final class ServeProcess implements AutoCloseable {
         return new ServeProcess(pb.start(), port, log);
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     long pid() {
         return process.pid();
     }
