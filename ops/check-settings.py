@@ -102,6 +102,11 @@ def cli_options(command):
     if not candidates:
         return None
     opts = set()
+    # Options of @Mixin classes (ServiceOptions, ClusterOptions) belong to the command too.
+    for p in list(candidates):
+        for mixin in re.findall(r'@Mixin\s+(\w+)', p.read_text(encoding="utf-8")):
+            if (CLI_DIR / f"{mixin}.java").exists():
+                candidates.append(CLI_DIR / f"{mixin}.java")
     for p in candidates:
         for group in re.findall(r'names\s*=\s*(\{[^}]*\}|"[^"]*")', p.read_text(encoding="utf-8")):
             opts.update(re.findall(r'"(--[\w-]+)"', group))
