@@ -39,12 +39,14 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         BlockBasedTableConfig table = options.tableFormatConfig() instanceof BlockBasedTableConfig t ? t
                 : new BlockBasedTableConfig();
         table.setBlockCache(shared(total));
+        // The first store's total is the cap for all of them (one cache); size memtables from it.
+        long cap = totalBytes();
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(writeBufferManager);
         // Small memtables: the stores hold models and pairs waiting for the first model, not bulk data.
-        options.setWriteBufferSize(Math.max(1L << 20, (long) (total * MEMTABLE_SHARE) / 4));
+        options.setWriteBufferSize(Math.max(1L << 20, (long) (cap * MEMTABLE_SHARE) / 4));
         options.setMaxWriteBufferNumber(MEMTABLES_PER_STORE);
         options.setTableFormatConfig(table);
     }
