@@ -68,9 +68,18 @@ for line in lines:
     parts = int(re.search(r"--partitions (\d+)", line).group(1))
     configs = dict(c.split("=", 1) for c in re.findall(r"--config (\S+)", line))
     created[topic] = (parts, configs)
-names = re.search(r'new TopicNames\(((?:\s*"[^"]+",?){4})\)', (src / "TopicNames.java").read_text())
-retrain = re.search(r'new Names\(((?:\s*"[^"]+",?){4})\)', (src / "RetrainTopics.java").read_text())
-expected = re.findall(r'"([^"]+)"', names.group(1)) + re.findall(r'"([^"]+)"', retrain.group(1))
+# The default names are the defaults of the topic.* settings (ScoringConfig, RetrainConfig).
+config = root / "src/main/java/io/simstream/config"
+defaults = {}
+for cls in ("ScoringConfig", "RetrainConfig"):
+    for const, default in re.findall(r'public static final ConfigField (\w+)\s*=\s*ConfigField\.string\(\s*"[^"]+",'
+                                     r'\s*"([^"]+)"', (config / f"{cls}.java").read_text()):
+        defaults[f"{cls}.{const}"] = default
+def default_names(java, ctor):
+    args = re.search(r'DEFAULT = new ' + ctor + r'\((.*?)\);', java, re.S).group(1)
+    return [defaults[f"{c}.{f}"] for c, f in re.findall(r'(\w+)\.(\w+)\.defaultValue\(\)', args)]
+expected = default_names((src / "TopicNames.java").read_text(), "TopicNames") \
+    + default_names((src / "RetrainTopics.java").read_text(), "Names")
 pairs, decisions, models, dlq, labels, label_dlq, events, lock = expected
 # The history topic is named after the models topic (Topics.modelHistoryName).
 history_suffix = re.search(r'names\.models\(\) \+ "([^"]+)"', (src / "Topics.java").read_text()).group(1)
