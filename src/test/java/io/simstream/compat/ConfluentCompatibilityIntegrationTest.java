@@ -329,6 +329,17 @@ class ConfluentCompatibilityIntegrationTest {
             String small = SharedRegistry.unique("small-models");
             admin.createTopics(List.of(new NewTopic(small, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
                     "max.message.bytes", "2000")))).all().get(30, TimeUnit.SECONDS);
+            // createTopics returns once the controller has it; the broker's metadata may lag, and a
+            // topic the broker does not know yet reads as missing (nothing to check).
+            ConfigResource smallTopic = new ConfigResource(ConfigResource.Type.TOPIC, small);
+            Await.until("the broker to know " + small, () -> {
+                try {
+                    return admin.describeConfigs(List.of(smallTopic)).all().get(30, TimeUnit.SECONDS).get(smallTopic)
+                            .get("max.message.bytes").value();
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            }, "2000"::equals, Duration.ofSeconds(60));
             ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(64, 9);
             UserInputException tooSmall = assertThrows(UserInputException.class, () -> io.simstream.topics.TopicChecks
                     .requireModelsTopic(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), small,
