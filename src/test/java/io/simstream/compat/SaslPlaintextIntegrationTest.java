@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * publish and produce against a SASL_PLAINTEXT (PLAIN) broker listener: the in-JVM KRaft test kit
- * serves one (users plain-admin / plain-user1 from its JAAS file). The Kafka security settings
- * reach both commands through the one loader (flags and a properties file), and with
- * basic.auth.credentials.source=SASL_INHERIT the same user reaches a registry that requires it.
+ * publish, produce, models, dlq replay and score against a SASL_PLAINTEXT (PLAIN) broker listener:
+ * the in-JVM KRaft test kit serves one (users plain-admin / plain-user1 from its JAAS file). The
+ * Kafka security settings reach every command through the one loader (flags and a properties
+ * file), and with basic.auth.credentials.source=SASL_INHERIT the same user reaches a registry that
+ * requires it.
  */
 @Tag("integration")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
