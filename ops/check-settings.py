@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks that deployment files only use settings the code declares.
 
-The declared settings are read from the Java sources: ScoringConfig.FIELDS (serve) and
-RetrainConfig.FIELDS (retrain), each a ConfigField with a name; its environment variable is
+The declared settings are read from the Java sources: ClusterConfig's fields (every command) plus
+ScoringConfig.OWN_FIELDS (serve) or RetrainConfig.OWN_FIELDS (retrain), each a ConfigField with a name; its environment variable is
 SIMSTREAM_ + the upper-cased name with '.' and '-' as '_'. Undeclared keys are not errors in the
 code (they go to the Kafka clients), which is exactly why a typo would pass silently there; so
 here only kafka.* / SIMSTREAM_KAFKA_* and registry.* / SIMSTREAM_REGISTRY_* pass-through keys
@@ -24,7 +24,9 @@ CONFIG_DIR = ROOT / "src" / "main" / "java" / "io" / "simstream" / "config"
 CLI_DIR = ROOT / "src" / "main" / "java" / "io" / "simstream" / "cli"
 
 FIELD = re.compile(r'public static final ConfigField (\w+)\s*=\s*ConfigField\.\w+\(\s*"([^"]+)"')
-FIELDS_LIST = re.compile(r'FIELDS\s*=\s*List\.of\((.*?)\);', re.S)
+FIELDS_LIST = re.compile(r'OWN_FIELDS\s*=\s*List\.of\((.*?)\);', re.S)
+# Every field ClusterConfig declares (constants and the schema.registry.ssl.* list alike).
+ANY_FIELD = re.compile(r'ConfigField\.\w+\(\s*"([^"]+)"')
 
 
 def constants():
@@ -36,15 +38,19 @@ def constants():
     return out
 
 
+def cluster_fields():
+    return set(ANY_FIELD.findall((CONFIG_DIR / "ClusterConfig.java").read_text(encoding="utf-8")))
+
+
 def declared(role):
-    """Setting names of 'serve' (ScoringConfig) or 'retrain' (RetrainConfig)."""
+    """Setting names of 'serve' (ClusterConfig + ScoringConfig) or 'retrain' (ClusterConfig + RetrainConfig)."""
     cls = {"serve": "ScoringConfig", "retrain": "RetrainConfig"}[role]
     consts = constants()
     text = (CONFIG_DIR / f"{cls}.java").read_text(encoding="utf-8")
     m = FIELDS_LIST.search(text)
     if not m:
-        raise SystemExit(f"cannot find FIELDS in {cls}.java")
-    names = set()
+        raise SystemExit(f"cannot find OWN_FIELDS in {cls}.java")
+    names = cluster_fields()
     for token in re.split(r'[\s,]+', m.group(1).strip()):
         if not token:
             continue
@@ -102,6 +108,12 @@ def cli_options(command):
     if not candidates:
         return None
     opts = set()
+    # Options of @Mixin classes (ServiceOptions, TopicOptions and the mixins they hold) belong to
+    # the command too.
+    for p in candidates:
+        for mixin in re.findall(r'@Mixin\s+(\w+)', p.read_text(encoding="utf-8")):
+            if (CLI_DIR / f"{mixin}.java").exists() and CLI_DIR / f"{mixin}.java" not in candidates:
+                candidates.append(CLI_DIR / f"{mixin}.java")
     for p in candidates:
         for group in re.findall(r'names\s*=\s*(\{[^}]*\}|"[^"]*")', p.read_text(encoding="utf-8")):
             opts.update(re.findall(r'"(--[\w-]+)"', group))

@@ -90,6 +90,8 @@ create() {
 create pairs "$PARTITIONS"
 create decisions "$PARTITIONS"
 create models 1 cleanup.policy=compact "max.message.bytes=$MODEL_MAX_MESSAGE_BYTES" min.compaction.lag.ms=0
+# Every model version ever published (never compacted, kept forever): models show/export/rollback.
+create models-history 1 cleanup.policy=delete retention.ms=-1 retention.bytes=-1 "max.message.bytes=$MODEL_MAX_MESSAGE_BYTES"
 create pairs-dlq 1
 # Retrainer (RetrainTopics.java)
 create labeled-pairs "$PARTITIONS"

@@ -68,12 +68,24 @@ for line in lines:
     parts = int(re.search(r"--partitions (\d+)", line).group(1))
     configs = dict(c.split("=", 1) for c in re.findall(r"--config (\S+)", line))
     created[topic] = (parts, configs)
-names = re.search(r'new TopicNames\(((?:\s*"[^"]+",?){4})\)', (src / "TopicNames.java").read_text())
-retrain = re.search(r'new Names\(((?:\s*"[^"]+",?){4})\)', (src / "RetrainTopics.java").read_text())
-expected = re.findall(r'"([^"]+)"', names.group(1)) + re.findall(r'"([^"]+)"', retrain.group(1))
+# The default names are the defaults of the topic.* settings (ScoringConfig, RetrainConfig).
+config = root / "src/main/java/io/simstream/config"
+defaults = {}
+for cls in ("ScoringConfig", "RetrainConfig"):
+    for const, default in re.findall(r'public static final ConfigField (\w+)\s*=\s*ConfigField\.string\(\s*"[^"]+",'
+                                     r'\s*"([^"]+)"', (config / f"{cls}.java").read_text()):
+        defaults[f"{cls}.{const}"] = default
+def default_names(java, ctor):
+    args = re.search(r'DEFAULT = new ' + ctor + r'\((.*?)\);', java, re.S).group(1)
+    return [defaults[f"{c}.{f}"] for c, f in re.findall(r'(\w+)\.(\w+)\.defaultValue\(\)', args)]
+expected = default_names((src / "TopicNames.java").read_text(), "TopicNames") \
+    + default_names((src / "RetrainTopics.java").read_text(), "Names")
+pairs, decisions, models, dlq, labels, label_dlq, events, lock = expected
+# The history topic is named after the models topic (Topics.modelHistoryName).
+history_suffix = re.search(r'names\.models\(\) \+ "([^"]+)"', (src / "Topics.java").read_text()).group(1)
+expected.append(models + history_suffix)
 problems = [f"not created: {t}" for t in expected if t not in created]
 problems += [f"created but not in the code: {t}" for t in created if t not in expected]
-pairs, decisions, models, dlq, labels, label_dlq, events, lock = expected
 if not (created[pairs][0] == created[decisions][0] == created[labels][0] == 6):
     problems.append("pairs, decisions and labeled-pairs must all get PARTITIONS partitions")
 for t in (models, dlq, label_dlq, events, lock):
@@ -88,8 +100,12 @@ for k, v in want.items():
         problems.append(f"Topics.java no longer sets {k} on the models topic: update create-topics.sh")
 if created[models][1] != want:
     problems.append(f"models topic configs {created[models][1]} != {want}")
+history_want = {"cleanup.policy": "delete", "retention.ms": "-1", "retention.bytes": "-1",
+                "max.message.bytes": want["max.message.bytes"]}
+if created.get(models + history_suffix, (0, {}))[1] != history_want:
+    problems.append(f"{models + history_suffix} configs != {history_want}")
 for t in expected:
-    if t != models and created[t][1]:
+    if t not in (models, models + history_suffix) and created[t][1]:
         problems.append(f"{t} gets configs {created[t][1]} the code does not set")
 for p in problems:
     print(p)

@@ -25,14 +25,16 @@ final class DecisionWatcher implements AutoCloseable {
     private final AtomicLong count = new AtomicLong();
     private volatile long firstNanos;
     private volatile long lastNanos;
+    private volatile long warmCount = Long.MAX_VALUE;
+    private volatile long warmNanos;
     private volatile String probePrefix = "\u0000";
     private final List<Long> probeLatenciesMs = new ArrayList<>();
     private final Map<Long, Long> versionFirstSeenMs = new ConcurrentHashMap<>();
     private volatile RuntimeException failure;
 
-    DecisionWatcher(String bootstrap, Map<String, Object> clientConfig, TopicSpec<String, PairDecision> topic) {
+    /** clientConfig: the cluster's (bootstrap and security). */
+    DecisionWatcher(Map<String, Object> clientConfig, TopicSpec<String, PairDecision> topic) {
         Map<String, Object> c = new java.util.HashMap<>(clientConfig);
-        c.put("bootstrap.servers", bootstrap);
         c.put("isolation.level", "read_committed");
         c.put("enable.auto.commit", false);
         c.put("max.poll.records", 5000);
@@ -53,8 +55,12 @@ final class DecisionWatcher implements AutoCloseable {
                 long now = System.nanoTime();
                 long wall = System.currentTimeMillis();
                 for (ConsumerRecord<String, PairDecision> r : records) {
-                    if (count.getAndIncrement() == 0) {
+                    long n = count.getAndIncrement();
+                    if (n == 0) {
                         firstNanos = now;
+                    }
+                    if (n == warmCount) {
+                        warmNanos = now;
                     }
                     PairDecision d = r.value();
                     versionFirstSeenMs.putIfAbsent(d.getModelVersion(), wall);
@@ -83,6 +89,16 @@ final class DecisionWatcher implements AutoCloseable {
     /** Seconds between the first and the latest batch of decisions. */
     double spanSeconds() {
         return (lastNanos - firstNanos) / 1e9;
+    }
+
+    /** Remember when the n-th decision arrives (0-based), to time what follows a warm-up. */
+    void markAt(long n) {
+        warmCount = n;
+    }
+
+    /** Seconds from the marked decision to the latest batch. */
+    double spanSinceMarkSeconds() {
+        return (lastNanos - warmNanos) / 1e9;
     }
 
     void probe(String prefix) {

@@ -2,19 +2,29 @@ package io.simstream.cli;
 
 import io.simstream.UserInputException;
 import io.simstream.bench.E2eBenchmark;
-import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.registry.RegistryClientConfig;
+import io.simstream.config.ClusterConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `bench e2e`: delegates to {@link E2eBenchmark}. */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
-        description = {"Scoring topology vs the same topology with a pass-through scorer, on a real broker:",
-                "throughput, end-to-end latency, hot-swap latency, model memory. Writes JSON."})
+        description = {"`serve` as a separate process vs the same process with a pass-through scorer, on a real broker"
+                + " and registry, for each profile x guarantee:",
+                "throughput over a backlog, end-to-end latency at a steady rate, serve's RSS, hot-swap latency."
+                        + " Writes JSON.",
+                "Without a broker (--bootstrap, --config or SIMSTREAM_BOOTSTRAP_SERVERS) one runs in this JVM;"
+                        + " without a registry URL the embedded Apicurio registry runs as a child process."})
 public final class BenchE2eCommand implements Callable<Integer> {
-    @Option(names = "--pairs", defaultValue = "200000", description = "Backlog size per run (default: ${DEFAULT-VALUE}).")
+    private static final List<String> PROFILES = List.of("throughput", "latency");
+    private static final List<String> GUARANTEES = List.of("at_least_once", "exactly_once_v2");
+
+    @Option(names = "--pairs", defaultValue = "200000", description = "Backlog size (default: ${DEFAULT-VALUE}).")
     int pairs;
 
     @Option(names = "--dim", defaultValue = "200", description = "Vector dimension (default: ${DEFAULT-VALUE}).")
@@ -23,29 +33,36 @@ public final class BenchE2eCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the pairs topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--bootstrap", description = "An existing broker; default: start one in this JVM.")
-    String bootstrap;
+    /**
+     * An existing cluster, with the settings every command takes (--bootstrap, --registry-url, --config,
+     * SIMSTREAM_*, --set, --kafka); without a broker or registry from any of them, one is started here.
+     */
+    @Mixin
+    ServiceOptions cluster;
 
-    @Option(names = "--registry-url", description = "A schema registry; default: an in-process one.")
-    String registryUrl;
-
-    @Option(names = "--rate", defaultValue = "2000", description = "Pairs/s for the latency and swap phases (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "5000", description = "Pairs/s of the latency phase (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--probe-pairs", defaultValue = "10000", description = "Pairs sent at --rate for latency (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probe-pairs", defaultValue = "50000", description = "Pairs sent at --rate per run (default: ${DEFAULT-VALUE}).")
     int probePairs;
 
-    @Option(names = "--swaps", defaultValue = "3", description = "Hot swaps to time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--swaps", defaultValue = "3", description = "Hot swaps to time in the first run (default: ${DEFAULT-VALUE}).")
     int swaps;
 
-    @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once.")
-    String guarantee;
+    @Option(names = "--profiles", defaultValue = "throughput,latency", split = ",",
+            description = "Profiles to run (default: ${DEFAULT-VALUE}).")
+    List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--guarantees", defaultValue = "at_least_once,exactly_once_v2", split = ",",
+            description = "Processing guarantees to run (default: ${DEFAULT-VALUE}).")
+    List<String> guarantees = new ArrayList<>();
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Alternating pass-through/scoring rounds (default: ${DEFAULT-VALUE}).")
-    int rounds;
+    @Option(names = "--serve-jvm", paramLabel = "OPTIONS", split = " ",
+            description = "JVM options of the serve process (default: the k8s-sized ones, see README).")
+    List<String> jvmOptions;
 
     @Option(names = "--out", defaultValue = "bench-results/e2e.json", paramLabel = "FILE",
             description = "Where to write the results (default: ${DEFAULT-VALUE}).")
@@ -53,20 +70,27 @@ public final class BenchE2eCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (pairs < 2 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1 || rounds < 1) {
-            throw new UserInputException("bench e2e: --pairs >= 2, --rate >= 10, other counts >= 1 (--swaps >= 0)");
+        if (pairs < 8 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1) {
+            throw new UserInputException("bench e2e: --pairs >= 8, --rate >= 10, other counts >= 1 (--swaps >= 0)");
         }
-        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-            throw new UserInputException("bench e2e: --guarantee must be exactly_once_v2 or at_least_once");
+        if (!PROFILES.containsAll(profiles) || profiles.isEmpty()) {
+            throw new UserInputException("bench e2e: --profiles takes " + PROFILES + ", got " + profiles);
         }
-        var registry = registryUrl == null ? null : new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl));
-        var options = new E2eBenchmark.Options(pairs, dim, partitions, bootstrap, registry, rate, probePairs, swaps,
-                guarantee, threads, rounds);
+        if (!GUARANTEES.containsAll(guarantees) || guarantees.isEmpty()) {
+            throw new UserInputException("bench e2e: --guarantees takes " + GUARANTEES + ", got " + guarantees);
+        }
+        var options = new E2eBenchmark.Options(pairs, dim, partitions, new E2eBenchmark.ClusterSource(
+                cluster.configFile, cluster.flags(), cluster.gives(ClusterConfig.BOOTSTRAP),
+                cluster.gives(ClusterConfig.REGISTRY_URL)), rate, probePairs, swaps,
+                profiles, guarantees, threads, jvmOptions == null ? E2eBenchmark.defaultJvmOptions() : jvmOptions);
         var result = new E2eBenchmark(options, System.out::println).run();
         E2eBenchmark.write(result, out);
         System.out.println(result.toPrettyString());
-        System.out.printf(java.util.Locale.ROOT, "scoring / pass-through throughput: %.2fx (target >= 0.8x)%n",
-                result.get("throughputRatio").asDouble());
+        result.get("configurations").forEach(c -> System.out.printf(Locale.ROOT,
+                "%-10s %-15s scoring/pass-through %.2fx, scoring p99 %d ms, serve RSS steady %d MB%n",
+                c.get("profile").asText(), c.get("guarantee").asText(), c.get("throughputRatio").asDouble(),
+                c.get("scoring").get("latencyMs").get("p99").asLong(),
+                c.get("scoring").get("rssUnderLoad").path("steadyMb").asLong(-1)));
         System.out.println("wrote " + out);
         return 0;
     }

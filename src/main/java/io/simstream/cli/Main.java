@@ -4,12 +4,16 @@ import io.simstream.UserInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of simstream.jar: one subcommand per capability. CLI classes only parse and delegate. */
+/**
+ * Entry point of simstream.jar and simstream-scorer.jar: one subcommand per capability. CLI classes
+ * only parse and delegate. The commands that need DL4J/ND4J or the broker test kit are added by
+ * {@link FullJar}.
+ */
 @Command(name = "simstream", mixinStandardHelpOptions = true, version = "simstream 0.1.0",
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, DiagnoseCommand.class, EvaluateCommand.class,
-                GenerateCommand.class, PublishCommand.class, ServeCommand.class, RetrainCommand.class,
-                ProduceCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, EvaluateCommand.class, GenerateCommand.class,
+                ScoreCommand.class, PublishCommand.class, ModelsCommand.class, DlqCommand.class, ServeCommand.class,
+                ProduceCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;
@@ -32,8 +36,12 @@ public final class Main {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        FullJar.addCommands(cl);
         cl.getSubcommands().get("serve").getCommandSpec().usageMessage().width(160).footer(ServeCommand.settingsHelp());
-        cl.getSubcommands().get("retrain").getCommandSpec().usageMessage().width(160).footer(RetrainCommand.settingsHelp());
+        if (FullJar.PRESENT) {
+            cl.getSubcommands().get("retrain").getCommandSpec().usageMessage().width(160)
+                    .footer(RetrainCommand.settingsHelp());
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             Throwable root = ex;
             if (root instanceof UserInputException) {

@@ -1,5 +1,6 @@
 package io.simstream.cli;
 
+import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
@@ -7,12 +8,12 @@ import io.simstream.config.ClusterConfig;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
 import io.simstream.lifecycle.ModelRecords;
-import java.util.List;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -21,9 +22,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `publish`: puts a model artifact on the models topic for every scoring instance to pick up. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
+// Not mixinStandardHelpOptions: its -V/--version clashes with --version (the model version) and
+// then picocli drops --help as well.
+@Command(name = "publish",
         description = "Publish a model artifact to the compacted models topic.")
 public final class PublishCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "The model.simstream file, or the directory holding it.")
     Path model;
@@ -43,25 +49,24 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client setting, e.g. security.protocol=SSL"
-            + " (same as --set kafka.KEY=VALUE).")
-    Map<String, String> kafka = new LinkedHashMap<>();
-
     @Override
     public Integer call() {
         var artifact = ModelFiles.read(model);
-        kafka.forEach((k, v) -> cluster.settings.put("kafka." + k, v));
         ClusterConfig config = cluster.cluster();
         var registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
                 TopicNames.DEFAULT.deadLetters());
-        var models = new Topics(names, registry, 1).models();
-        // Missing: created compacted (not left to the broker's auto-create, which would use delete).
-        TopicAdmin.createMissing(config.clientConfig(), List.of(models));
-        TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, metadata));
-        try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), models, Clock.systemUTC())) {
+        var topics = new Topics(names, registry, 1);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
+        // Missing: created compacted (not left to the broker's auto-create, which would use delete);
+        // the history topic beside it keeps every version (models list/show/export/rollback).
+        TopicAdmin.createMissing(config.clientConfig(), List.of(topics.models(), topics.modelHistory()));
+        TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, meta));
+        try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), topics.models(),
+                topics.modelHistory(), Clock.systemUTC())) {
             var published = publisher.publish(artifact, name,
-                    version == null ? OptionalLong.empty() : OptionalLong.of(version), metadata);
+                    version == null ? OptionalLong.empty() : OptionalLong.of(version), meta);
             System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),
                     published.version(), published.sha256(), topic, published.partition(), published.offset());
         }

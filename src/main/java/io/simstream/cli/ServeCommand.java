@@ -23,6 +23,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Stream threads (num.stream.threads).")
     Integer threads;
 
+    @Option(names = "--profile", paramLabel = "latency|throughput",
+            description = "Latency or throughput preset of Streams' client settings (profile).")
+    String profile;
+
     static String settingsHelp() {
         return ScoringConfig.describe();
     }
@@ -32,6 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = service.flags();
         ServiceOptions.putIfGiven(flags, ScoringConfig.APPLICATION_ID.name(), applicationId);
         ServiceOptions.putIfGiven(flags, ScoringConfig.THREADS.name(), threads);
+        ServiceOptions.putIfGiven(flags, ScoringConfig.PROFILE.name(), profile);
         ScoringConfig config = ScoringConfig.load(service.configFile, System.getenv(), flags);
         return ServeRunner.run(config, PairScorerFactory.FASTEST);
     }

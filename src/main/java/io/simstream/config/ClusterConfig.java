@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * How to reach the cluster: Kafka (bootstrap plus "kafka." pass-through, e.g. security settings)
  * and the schema registry (Confluent's serde setting names, under "registry." or Confluent's own
  * "schema.registry." names). Every command that talks to Kafka or the registry loads these with
- * the same loader, so a secured cluster is reached the same way by serve, retrain, publish and produce.
+ * the same loader, so a secured cluster is reached the same way by serve, retrain, publish, produce,
+ * models, dlq, score and bench e2e.
  */
 public final class ClusterConfig {
     public static final ConfigField BOOTSTRAP = ConfigField.string("bootstrap.servers", null,

@@ -242,6 +242,19 @@ public final class DeclaredConfig {
         return null;
     }
 
+    /**
+     * Whether any source gives this setting, without resolving them: lets a command that can start
+     * an endpoint itself (bench e2e's embedded broker and registry) do so only when none names one.
+     */
+    public static boolean gives(ConfigField field, Path file, Map<String, String> env, Map<String, String> flags) {
+        if (flags.keySet().stream().map(DeclaredConfig::canonical).anyMatch(field.name()::equals)
+                || env.containsKey(field.envName())) {
+            return true;
+        }
+        return file != null && readFile(file).keySet().stream().map(DeclaredConfig::canonical)
+                .anyMatch(field.name()::equals);
+    }
+
     private static Map<String, String> readFile(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {

@@ -59,6 +59,13 @@ public final class ScoringConfig {
             "Stream threads in this instance.");
     public static final ConfigField COMMIT_INTERVAL = ConfigField.longValue("commit.interval.ms", 100, 1,
             3_600_000, "How often Streams commits; with exactly-once, the floor of end-to-end latency.");
+    public static final ConfigField PROFILE = ConfigField.oneOf("profile", "throughput",
+            List.of("throughput", "latency"), "Preset of producer batching, poll sizes and (exactly-once) commit interval:"
+                    + " throughput (linger 100 ms, commit 100 ms) or latency (linger 0, commit 20 ms); kafka.* settings and"
+                    + " an explicit commit.interval.ms win.");
+    public static final ConfigField ROCKSDB_MEMORY = ConfigField.longValue("rocksdb.memory.bytes", 32L << 20, 1L << 20,
+            1L << 40, "Off-heap memory all RocksDB stores of this process share (block cache with the memtables"
+                    + " counted in it).");
     public static final ConfigField STATE_DIR = ConfigField.string("state.dir",
             Path.of(System.getProperty("java.io.tmpdir"), "simstream-streams").toString(),
             "Directory of local state (the model store and waiting pairs); one per instance.");
@@ -71,7 +78,7 @@ public final class ScoringConfig {
 
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
-            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
+            GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
 
     public static final List<ConfigField> FIELDS = with(ClusterConfig.FIELDS, OWN_FIELDS);
 

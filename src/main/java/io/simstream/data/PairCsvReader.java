@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Reads the user's pair CSV: a header v0..v(2d-1) then {@code class}, one pair per row, left =
- * first d values, right = last d, class 1.0/0.0 (or 1/0). d comes from the header.
+ * first d values, right = last d, class 1.0/0.0 (or 1/0). d comes from the header. For scoring,
+ * {@link #readForScoring} also takes the same file without the {@code class} column.
  *
  * <p>Every problem becomes a {@link UserInputException} whose one-line message names the file,
  * the line (1-based, header = line 1), the column and what was expected: the user fixes the
@@ -25,6 +26,18 @@ public final class PairCsvReader {
     }
 
     public static PairDataset read(Path file) {
+        return parse(readLines(file), file.toString());
+    }
+
+    /**
+     * Reads pairs to score: the same format, where the {@code class} column may be absent (then
+     * {@link PairRows#labels()} is null). Errors name file, line and column exactly as {@link #read} does.
+     */
+    public static PairRows readForScoring(Path file) {
+        return parseRows(readLines(file), file.toString(), false);
+    }
+
+    private static List<String> readLines(Path file) {
         List<String> lines;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             lines = in.lines().toList();
@@ -33,18 +46,25 @@ public final class PairCsvReader {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new UserInputException(file + ": cannot read file (" + e.getMessage() + ")");
         }
-        return parse(lines, file.toString());
+        return lines;
     }
 
     /** Parses already-read lines; {@code source} names them in error messages. */
     public static PairDataset parse(List<String> lines, String source) {
+        return parseRows(lines, source, true).toDataset();
+    }
+
+    /** Parses already-read lines, with or without the label column (labels null without it). */
+    public static PairRows parseRows(List<String> lines, String source, boolean labelRequired) {
         int headerIndex = firstNonBlank(lines, 0);
         if (headerIndex < 0) {
-            throw new UserInputException(source + ": file is empty (expected a header v0..v(2d-1),class and rows)");
+            throw new UserInputException(source + ": file is empty (expected a header v0..v(2d-1)"
+                    + (labelRequired ? "," : "[,") + LABEL_COLUMN + (labelRequired ? "" : "]") + " and rows)");
         }
         // Excel and some pandas set-ups start UTF-8 files with a byte-order mark.
         String[] header = split(lines.get(headerIndex).replace("\uFEFF", ""));
-        int features = checkHeader(header, source, headerIndex + 1);
+        boolean labeled = labelRequired || List.of(header).contains(LABEL_COLUMN);
+        int features = checkHeader(header, source, headerIndex + 1, labeled);
         int dim = features / 2;
         List<float[]> left = new ArrayList<>();
         List<float[]> right = new ArrayList<>();
@@ -72,16 +92,21 @@ public final class PairCsvReader {
             }
             left.add(l);
             right.add(r);
-            labels.add(parseLabel(cells[features], source, lineNo, features));
+            if (labeled) {
+                labels.add(parseLabel(cells[features], source, lineNo, features));
+            }
         }
-        if (labels.isEmpty()) {
+        if (left.isEmpty()) {
             throw new UserInputException(source + ": no data rows after the header (line " + (headerIndex + 1) + ")");
         }
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new PairDataset(left.toArray(new float[0][]), right.toArray(new float[0][]), y, dim, source);
+        int[] y = labeled ? labels.stream().mapToInt(Integer::intValue).toArray() : null;
+        return new PairRows(left.toArray(new float[0][]), right.toArray(new float[0][]), y, dim, source);
     }
 
-    private static int checkHeader(String[] header, String source, int lineNo) {
+    private static int checkHeader(String[] header, String source, int lineNo, boolean labeled) {
+        if (!labeled) {
+            return checkFeatures(header, header.length, source, lineNo, "");
+        }
         int labelAt = -1;
         for (int c = 0; c < header.length; c++) {
             if (header[c].equals(LABEL_COLUMN)) {
@@ -96,10 +121,13 @@ public final class PairCsvReader {
             throw new UserInputException(source + ": line " + lineNo + ", column " + (labelAt + 1) + ": '"
                     + LABEL_COLUMN + "' must be the last column (found " + header.length + " columns)");
         }
-        int features = header.length - 1;
+        return checkFeatures(header, header.length - 1, source, lineNo, " before '" + LABEL_COLUMN + "'");
+    }
+
+    private static int checkFeatures(String[] header, int features, String source, int lineNo, String where) {
         if (features == 0 || features % 2 != 0) {
             throw new UserInputException(source + ": line " + lineNo + ": header has " + features
-                    + " feature columns before '" + LABEL_COLUMN + "', expected an even number > 0 (left d + right d)");
+                    + " feature columns" + where + ", expected an even number > 0 (left d + right d)");
         }
         for (int c = 0; c < features; c++) {
             if (!header[c].equals("v" + c)) {

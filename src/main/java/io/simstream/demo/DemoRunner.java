@@ -126,7 +126,7 @@ public final class DemoRunner {
         TrainingConfig training = TrainingConfig.defaults().withMaxEpochs(30);
         ModelArtifact bootstrap = attempt("bootstrap training", () ->
                 new SiameseTrainer(training, line -> { }).train(bootstrapData).artifact());
-        try (ModelPublisher publisher = new ModelPublisher(client, topics.models(), Clock.systemUTC())) {
+        try (ModelPublisher publisher = new ModelPublisher(client, topics.models(), topics.modelHistory(), Clock.systemUTC())) {
             long v = publisher.publish(bootstrap, MODEL, OptionalLong.empty(), Map.of("source", "demo-bootstrap"))
                     .version();
             say("  published model '" + MODEL + "' v" + v + " (threshold " + bootstrap.threshold() + ")");

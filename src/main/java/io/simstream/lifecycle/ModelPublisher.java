@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * Writes models to the compacted models topic, keyed by model name. Without an explicit version
  * it takes the next one after the newest on the topic. Two publishers racing may pick the same
  * version: the service keeps the first and logs that it ignored the second.
+ *
+ * <p>Each record also goes to the (non-compacted) history topic, so every version stays readable
+ * after compaction (models show/export/rollback).
  */
 public final class ModelPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
@@ -38,12 +41,15 @@ public final class ModelPublisher implements AutoCloseable {
 
     private final Map<String, Object> clientConfig;
     private final TopicSpec<String, ModelRecord> topic;
+    private final TopicSpec<String, ModelRecord> history;
     private final KafkaProducer<String, ModelRecord> producer;
     private final Clock clock;
 
-    public ModelPublisher(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> modelsTopic, Clock clock) {
+    public ModelPublisher(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> modelsTopic,
+                          TopicSpec<String, ModelRecord> historyTopic, Clock clock) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = modelsTopic;
+        this.history = historyTopic;
         this.clock = clock;
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,7 +101,9 @@ public final class ModelPublisher implements AutoCloseable {
         }
         ModelRecord record = ModelRecords.of(artifact, name, v, metadata, clock.instant());
         try {
+            var archived = producer.send(new ProducerRecord<>(history.name(), name, record));
             RecordMetadata md = producer.send(new ProducerRecord<>(topic.name(), name, record)).get(60, TimeUnit.SECONDS);
+            archived.get(60, TimeUnit.SECONDS);
             LOG.info("published model '{}' v{} ({} bytes, sha256 {}) to {}-{}@{}", name, v,
                     record.getArtifact().remaining(), record.getSha256(), md.topic(), md.partition(), md.offset());
             return new Published(name, v, record.getSha256(), md.partition(), md.offset());

@@ -102,14 +102,15 @@ public final class RetrainService implements AutoCloseable {
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
         // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
-        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models()));
+        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models(),
+                topics.modelHistory()));
         all.addAll(retrainTopics.all());
         TopicAdmin.createMissing(clientConfig, all);
         TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.publisher = new ModelPublisher(clientConfig, topics.models(), clock);
+        this.publisher = new ModelPublisher(clientConfig, topics.models(), topics.modelHistory(), clock);
         this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
         this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
         onlineQualityMetrics.bindTo(meters);

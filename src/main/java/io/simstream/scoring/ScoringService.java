@@ -71,12 +71,16 @@ public final class ScoringService implements AutoCloseable {
 
     static Properties streamsProperties(ScoringConfig config, Topics topics, ScoringMetrics metrics) {
         Properties p = new Properties();
+        ScoringProfile profile = ScoringProfile.of(config);
+        p.putAll(profile.clientSettings());
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+        p.put(BoundedRocksDbConfig.TOTAL_BYTES_CONFIG, config.getLong(ScoringConfig.ROCKSDB_MEMORY));
         p.putAll(config.kafkaOverrides());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(ScoringConfig.APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ScoringConfig.BOOTSTRAP));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScoringConfig.THREADS));
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScoringConfig.COMMIT_INTERVAL));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, profile.commitIntervalMs(config));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ScoringConfig.STATE_DIR));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),

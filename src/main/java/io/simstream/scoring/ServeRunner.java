@@ -17,6 +17,10 @@ public final class ServeRunner {
 
     /** Returns the process exit code: 0 after a requested shutdown, 1 if Streams failed. */
     public static int run(ScoringConfig config, PairScorerFactory scorers) throws InterruptedException {
+        // Operators (and the image) need to see which kernel runs: the plain loops are ~10x slower.
+        LOG.info("scoring kernel: {}", io.simstream.model.PairScorers.vectorApiAvailable()
+                ? "Vector API (jdk.incubator.vector)"
+                : "plain loops (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)");
         ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         ScoringService service = ScoringService.start(config, registry, scorers);
         CountDownLatch stopped = new CountDownLatch(1);

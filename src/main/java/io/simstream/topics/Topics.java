@@ -25,6 +25,7 @@ public final class Topics {
     private final TopicSpec<String, VectorPair> pairs;
     private final TopicSpec<String, PairDecision> decisions;
     private final TopicSpec<String, ModelRecord> models;
+    private final TopicSpec<String, ModelRecord> modelHistory;
     private final TopicSpec<String, DeadLetter> deadLetters;
 
     /** For processes that write pairs too (produce, tests, benchmarks): pairs-value may be registered. */
@@ -48,6 +49,15 @@ public final class Topics {
                         "cleanup.policy", "compact",
                         "max.message.bytes", String.valueOf(MODEL_MAX_MESSAGE_BYTES),
                         "min.compaction.lag.ms", "0"));
+        // Every version ever published, in order: compaction keeps only the newest per name on the
+        // models topic, so show/export/rollback of older versions read this one. Kept forever
+        // (a model is ~0.25 MB; a thousand versions fit in a few hundred MB).
+        this.modelHistory = new TopicSpec<>(modelHistoryName(names), Serdes.String(),
+                AvroSerde.forValue(registry, ModelRecord.getClassSchema()), 1, Map.of(
+                        "cleanup.policy", "delete",
+                        "retention.ms", "-1",
+                        "retention.bytes", "-1",
+                        "max.message.bytes", String.valueOf(MODEL_MAX_MESSAGE_BYTES)));
         this.deadLetters = new TopicSpec<>(names.deadLetters(), Serdes.String(),
                 AvroSerde.forValue(registry, DeadLetter.getClassSchema()), 1, Map.of());
     }
@@ -62,6 +72,15 @@ public final class Topics {
 
     public TopicSpec<String, ModelRecord> models() {
         return models;
+    }
+
+    /** The history topic is named after the models topic, so prefixed deployments get their own. */
+    public static String modelHistoryName(TopicNames names) {
+        return names.models() + "-history";
+    }
+
+    public TopicSpec<String, ModelRecord> modelHistory() {
+        return modelHistory;
     }
 
     public TopicSpec<String, DeadLetter> deadLetters() {
@@ -87,6 +106,6 @@ public final class Topics {
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(pairs, decisions, models, deadLetters);
+        return List.of(pairs, decisions, models, modelHistory, deadLetters);
     }
 }

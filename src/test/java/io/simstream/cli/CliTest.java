@@ -72,7 +72,9 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String[] cmd : new String[][] {{"train"}, {"evaluate"}, {"generate"}, {"bench", "inference"}}) {
+        for (String[] cmd : new String[][] {{"train"}, {"evaluate"}, {"generate"}, {"bench", "inference"},
+                {"bench", "e2e"}, {"score"}, {"models", "list"}, {"models", "show"}, {"models", "export"},
+                {"models", "rollback"}, {"dlq", "replay"}, {"serve"}, {"publish"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);

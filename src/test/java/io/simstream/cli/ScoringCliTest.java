@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,5 +62,42 @@ class ScoringCliTest {
                 "--registry-url", "http://localhost:1");
         assertEquals(Main.EXIT_USER_ERROR, corrupt.exit());
         assertTrue(corrupt.err().contains("not a valid model"), corrupt.err());
+    }
+
+    /**
+     * The operator commands load their settings with the same loader as serve: a typo in a flag or in
+     * the properties file fails before any client connects, naming the nearest setting.
+     */
+    @Test
+    void operatorCommandsRejectUnknownSettingsWithASuggestion() throws Exception {
+        String[][] commands = {{"models", "list"}, {"models", "show", "default"},
+                {"models", "export", "default:1", "--out", dir.resolve("m").toString()},
+                {"models", "rollback", "default", "--to", "1"}, {"dlq", "replay", "--dry-run"},
+                {"score", "--model", "default:1", "--data", "x.csv", "--out", "y.csv"}, {"produce"}};
+        for (String[] cmd : commands) {
+            List<String> args = new ArrayList<>(List.of(cmd));
+            args.addAll(List.of("--bootstrap", "localhost:1", "--registry-url", "http://localhost:1",
+                    "--kafka", "security.protocoll=SSL"));
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(Main.EXIT_USER_ERROR, r.exit(), args + ": " + r.err());
+            assertTrue(r.err().contains("did you mean 'kafka.security.protocol'?"), args + ": " + r.err());
+        }
+        Path props = dir.resolve("cluster.properties");
+        Files.writeString(props, "bootstrap.servers=localhost:1\nregistry.url=http://localhost:1\n"
+                + "registry.basic.auth.user.inf=u:p\n");
+        Run fromFile = run("models", "list", "--config", props.toString());
+        assertEquals(Main.EXIT_USER_ERROR, fromFile.exit(), fromFile.err());
+        assertTrue(fromFile.err().contains("did you mean 'registry.basic.auth.user.info'?"), fromFile.err());
+        Run bench = run("bench", "e2e", "--bootstrap", "localhost:1", "--registry-url", "http://localhost:1",
+                "--set", "registry.auto.register.schema=false");
+        assertEquals(Main.EXIT_USER_ERROR, bench.exit(), bench.err());
+        assertTrue(bench.err().contains("did you mean 'registry.auto.register.schemas'?"), bench.err());
+    }
+
+    @Test
+    void scoreWithoutAFileOrAClusterSaysWhatAPublishedModelNeeds() {
+        Run r = run("score", "--model", "default:3", "--data", "x.csv", "--out", "y.csv");
+        assertEquals(Main.EXIT_USER_ERROR, r.exit());
+        assertTrue(r.err().contains("no model file default:3") && r.err().contains("--bootstrap"), r.err());
     }
 }

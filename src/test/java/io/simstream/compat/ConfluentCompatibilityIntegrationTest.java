@@ -167,14 +167,18 @@ class ConfluentCompatibilityIntegrationTest {
         String decisionsSubject = names.decisions() + "-value";
         String dlqSubject = names.deadLetters() + "-value";
         String modelsSubject = names.models() + "-value";
+        // Every publisher also writes each model to <models>-history, under its own subject.
+        String historySubject = Topics.modelHistoryName(names) + "-value";
         pythonRegister(pairsSubject, Files.readString(Path.of("schemas/VectorPair.avsc")));
         int v2Id = pythonRegister(pairsSubject, SchemaTexts.canonical(v2Schema()));
         int decisionsId = pythonRegister(decisionsSubject, Files.readString(Path.of("schemas/PairDecision.avsc")));
         int dlqId = pythonRegister(dlqSubject, Files.readString(Path.of("schemas/DeadLetter.avsc")));
         pythonRegister(modelsSubject, Files.readString(Path.of("schemas/ModelRecord.avsc")));
-        List<String> subjects = List.of(pairsSubject, decisionsSubject, dlqSubject, modelsSubject);
+        pythonRegister(historySubject, Files.readString(Path.of("schemas/ModelRecord.avsc")));
+        List<String> subjects = List.of(pairsSubject, decisionsSubject, dlqSubject, modelsSubject, historySubject);
         Map<String, Integer> before = versionCounts(direct, subjects);
-        assertEquals(Map.of(pairsSubject, 2, decisionsSubject, 1, dlqSubject, 1, modelsSubject, 1), before);
+        assertEquals(Map.of(pairsSubject, 2, decisionsSubject, 1, dlqSubject, 1, modelsSubject, 1, historySubject, 1),
+                before);
 
         try (RegistryProxy readOnly = RegistryProxy.readOnly(SharedRegistry.url())) {
             ConfluentRegistryClient viaProxy = ConfluentRegistryClient.fromConfig(
@@ -184,7 +188,7 @@ class ConfluentCompatibilityIntegrationTest {
             TopicAdmin.createMissing(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics.all());
             ModelArtifact model = io.simstream.scoring.TestModelsAccess.random(DIM, 5);
             try (ModelPublisher publisher = new ModelPublisher(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-                    topics.models(), Clock.systemUTC())) {
+                    topics.models(), topics.modelHistory(), Clock.systemUTC())) {
                 publisher.publish(model, "default", OptionalLong.empty(), Map.of());
             }
             ScoringConfig config = scoringConfig(names, readOnly.url(), Map.of());
@@ -278,8 +282,9 @@ class ConfluentCompatibilityIntegrationTest {
         ScoringConfig config = scoringConfig(names, SharedRegistry.url(), Map.of(
                 "registry.value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"));
         ConfluentRegistryClient serveSide = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
+        Topics serving = new Topics(names, serveSide, 1);
         try (ModelPublisher publisher = new ModelPublisher(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-                new Topics(names, serveSide, 1).models(), Clock.systemUTC());
+                serving.models(), serving.modelHistory(), Clock.systemUTC());
              ScoringService service = ScoringService.start(config, serveSide, PairScorerFactory.SCALAR);
              KafkaProducer<String, VectorPair> pairs = new KafkaProducer<>(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
                      Serdes.String().serializer(), new Topics(names, serveSide, 1).pairs().valueSerde().serializer());
@@ -324,6 +329,17 @@ class ConfluentCompatibilityIntegrationTest {
             String small = SharedRegistry.unique("small-models");
             admin.createTopics(List.of(new NewTopic(small, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
                     "max.message.bytes", "2000")))).all().get(30, TimeUnit.SECONDS);
+            // createTopics returns once the controller has it; the broker's metadata may lag, and a
+            // topic the broker does not know yet reads as missing (nothing to check).
+            ConfigResource smallTopic = new ConfigResource(ConfigResource.Type.TOPIC, small);
+            Await.until("the broker to know " + small, () -> {
+                try {
+                    return admin.describeConfigs(List.of(smallTopic)).all().get(30, TimeUnit.SECONDS).get(smallTopic)
+                            .get("max.message.bytes").value();
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            }, "2000"::equals, Duration.ofSeconds(60));
             ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(64, 9);
             UserInputException tooSmall = assertThrows(UserInputException.class, () -> io.simstream.topics.TopicChecks
                     .requireModelsTopic(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), small,

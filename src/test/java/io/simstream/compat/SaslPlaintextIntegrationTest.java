@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * publish and produce against a SASL_PLAINTEXT (PLAIN) broker listener: the in-JVM KRaft test kit
- * serves one (users plain-admin / plain-user1 from its JAAS file). The Kafka security settings
- * reach both commands through the one loader (flags and a properties file), and with
- * basic.auth.credentials.source=SASL_INHERIT the same user reaches a registry that requires it.
+ * publish, produce, models, dlq replay and score against a SASL_PLAINTEXT (PLAIN) broker listener:
+ * the in-JVM KRaft test kit serves one (users plain-admin / plain-user1 from its JAAS file). The
+ * Kafka security settings reach every command through the one loader (flags and a properties
+ * file), and with basic.auth.credentials.source=SASL_INHERIT the same user reaches a registry that
+ * requires it.
  */
 @Tag("integration")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -122,6 +123,51 @@ class SaslPlaintextIntegrationTest {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 return seen.size();
             }, n -> n > 0, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * The model-lifecycle and dead-letter commands and score take their clients from the same
+     * loader: one properties file with the SASL settings and SASL_INHERIT registry auth reaches
+     * publish, models show/export, dlq replay and score alike.
+     */
+    @Test
+    void modelsDlqAndScoreReadTheSameSecuredSettingsFromAFile() throws Exception {
+        String prefix = SharedRegistry.unique("sasl-ops") + "-";
+        io.simstream.model.ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(4, 7);
+        Path model = dir.resolve("model.simstream");
+        Files.write(model, artifact.toBytes());
+        try (RegistryProxy auth = RegistryProxy.basicAuth(SharedRegistry.url(), "plain-admin", "plain-admin-secret")) {
+            Path props = dir.resolve("secured.properties");
+            Files.writeString(props, "bootstrap.servers=" + bootstrap + "\nregistry.url=" + auth.url()
+                    + "\nregistry.basic.auth.credentials.source=SASL_INHERIT"
+                    + "\nkafka.security.protocol=SASL_PLAINTEXT\nkafka.sasl.mechanism=PLAIN\nkafka.sasl.jaas.config="
+                    + JAAS.replace("\"", "\\\"") + "\n");
+            String config = props.toString();
+            assertEquals(0, Main.run("publish", "--model", model.toString(), "--config", config,
+                    "--topic", prefix + "models"));
+
+            Path exported = dir.resolve("exported.simstream");
+            assertEquals(0, Main.run("models", "export", "default:1", "--out", exported.toString(), "--config", config,
+                    "--topic-prefix", prefix));
+            assertEquals(io.simstream.model.ModelArtifact.fromBytes(Files.readAllBytes(exported)).inputDim(), 4);
+            assertEquals(0, Main.run("models", "show", "default", "--config", config, "--topic-prefix", prefix));
+            // Nothing dead-lettered yet: the replay reads the (absent) topic over SASL and sends nothing.
+            assertEquals(0, Main.run("dlq", "replay", "--dry-run", "--config", config, "--topic-prefix", prefix));
+
+            Path pairs = dir.resolve("pairs.csv");
+            Files.writeString(pairs, "v0,v1,v2,v3,v4,v5,v6,v7\n1,2,3,4,1,2,3,4\n1,0,0,0,0,0,0,1\n");
+            Path decisions = dir.resolve("decisions.csv");
+            assertEquals(0, Main.run("score", "--model", "default:1", "--data", pairs.toString(),
+                    "--out", decisions.toString(), "--config", config, "--topic-prefix", prefix));
+            List<String> lines = Files.readAllLines(decisions);
+            assertEquals(3, lines.size(), lines.toString());
+            // score runs the serving kernel, the one `serve` picks.
+            var kernel = io.simstream.model.PairScorers.fastest(artifact);
+            assertEquals(kernel.score(new float[] {1, 2, 3, 4}, new float[] {1, 2, 3, 4}),
+                    Float.parseFloat(lines.get(1).split(",")[1]), 1e-6f, lines.toString());
+            assertFalse(auth.seen().isEmpty());
+            assertTrue(auth.seen().stream().allMatch(r -> r.status() != 401), auth.seen().toString());
         }
     }
 }

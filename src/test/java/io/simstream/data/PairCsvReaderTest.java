@@ -151,4 +151,48 @@ class PairCsvReaderTest {
             assertArrayEquals(d.right()[i], back.right()[i], 1e-6f);
         }
     }
+
+    private String scoringError(String content) throws IOException {
+        Path f = csv(content);
+        UserInputException e = assertThrows(UserInputException.class, () -> PairCsvReader.readForScoring(f));
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith(f.toString()), "names the file: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void scoringAcceptsAFileWithoutClass() throws IOException {
+        PairRows rows = PairCsvReader.readForScoring(csv("v0,v1,v2,v3\n1,2,3,4\n-0.5,0,0.25,1e-3\n"));
+        assertFalse(rows.labeled());
+        assertEquals(2, rows.dim());
+        assertEquals(2, rows.size());
+        assertArrayEquals(new float[] {1, 2}, rows.left()[0]);
+        assertArrayEquals(new float[] {0.25f, 1e-3f}, rows.right()[1]);
+        assertThrows(UserInputException.class, rows::toDataset);
+    }
+
+    @Test
+    void scoringKeepsLabelsWhenClassIsThere() throws IOException {
+        PairRows rows = PairCsvReader.readForScoring(csv("v0,v1,class\n1,2,1\n3,4,0\n"));
+        assertTrue(rows.labeled());
+        assertArrayEquals(new int[] {1, 0}, rows.labels());
+        assertEquals(1, rows.dim());
+    }
+
+    @Test
+    void scoringErrorsNameFileLineAndColumnToo() throws IOException {
+        String value = scoringError("v0,v1,v2,v3\n1,2,3,4\n1,abc,3,4\n");
+        assertTrue(value.contains("line 3, column 2 (v1)") && value.contains("expected a number"), value);
+        String count = scoringError("v0,v1,v2,v3\n1,2,3\n");
+        assertTrue(count.contains("line 2") && count.contains("expected 4 columns") && count.contains("found 3"), count);
+        String odd = scoringError("v0,v1,v2\n1,2,3\n");
+        assertTrue(odd.contains("line 1") && odd.contains("3 feature columns") && odd.contains("even"), odd);
+        String header = scoringError("v0,x\n1,2\n");
+        assertTrue(header.contains("line 1, column 2") && header.contains("'v1'"), header);
+        String label = scoringError("v0,v1,class\n1,2,7\n");
+        assertTrue(label.contains("line 2, column 3 (class)"), label);
+        String nan = scoringError("v0,v1\nNaN,2\n");
+        assertTrue(nan.contains("line 2, column 1 (v0)") && nan.contains("finite"), nan);
+        assertTrue(scoringError("v0,v1\n").contains("no data rows"));
+    }
 }

@@ -85,7 +85,7 @@ final class RetrainHarness implements AutoCloseable {
                 retrainTopics.modelEvents().valueSerde().deserializer());
         this.labelDeadLetters = new TopicReader<>(bootstrap, retrainNames.labelDeadLetters(), 1,
                 Serdes.String().deserializer(), retrainTopics.labelDeadLetters().valueSerde().deserializer());
-        this.publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(), Clock.systemUTC());
+        this.publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(), topics.modelHistory(), Clock.systemUTC());
     }
 
     long publish(ModelArtifact model) {

@@ -68,7 +68,7 @@ final class ScoringHarness implements AutoCloseable {
                 topics.decisions().valueSerde().deserializer());
         deadLetters = new TopicReader<>(bootstrap, names.deadLetters(), 1, Serdes.String().deserializer(),
                 topics.deadLetters().valueSerde().deserializer());
-        publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(), Clock.systemUTC());
+        publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(), topics.modelHistory(), Clock.systemUTC());
     }
 
     ScoringConfig config(String instance, Map<String, String> extra) {

@@ -185,7 +185,7 @@ class ScoringIntegrationTest {
             assertEquals(1L, h.publish(1).version());
             assertEquals(2L, h.publish(2).version());
             try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
-                    h.topics.models(), java.time.Clock.systemUTC())) {
+                    h.topics.models(), h.topics.modelHistory(), java.time.Clock.systemUTC())) {
                 assertEquals(2L, p.latestVersion("default"));
                 assertEquals(0L, p.latestVersion("another-model"));
                 var e = org.junit.jupiter.api.Assertions.assertThrows(io.simstream.UserInputException.class,

@@ -1,0 +1,164 @@
+package io.simstream.lifecycle;
+
+import io.simstream.UserInputException;
+import io.simstream.avro.ModelEvent;
+import io.simstream.avro.ModelRecord;
+import io.simstream.model.InvalidModelException;
+import io.simstream.model.ModelArtifact;
+import io.simstream.model.PairScorers;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The operator's model commands (list, show, export, rollback) over a {@link ModelCatalog}. Output
+ * goes to a line sink; the clients come from outside.
+ */
+public final class ModelAdmin {
+    public static final String ROLLED_BACK = "ROLLED_BACK";
+
+    private final ModelCatalog catalog;
+    private final Consumer<String> out;
+
+    public ModelAdmin(ModelCatalog catalog, Consumer<String> out) {
+        this.catalog = catalog;
+        this.out = out;
+    }
+
+    /** One row per version (all models when name is null), and what each instance serves. */
+    public void list(String name, List<URI> instances) {
+        Map<URI, ServingInstances.Observation> serving = ServingInstances.observe(instances);
+        List<ModelCatalog.Version> versions = catalog.versions(name);
+        if (versions.isEmpty()) {
+            out.accept(name == null ? "no models published yet" : "no model named '" + name + "'");
+        } else {
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5s  %-9s %-34s %s", "NAME", "VERSION",
+                    "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
+        }
+        for (ModelCatalog.Version v : versions) {
+            ModelRecord r = v.record();
+            List<String> servedBy = new ArrayList<>();
+            serving.values().forEach(o -> {
+                if (o.version() != null && o.version() == v.version()) {
+                    servedBy.add(o.endpoint().getAuthority());
+                }
+            });
+            boolean latest = catalog.latest(v.name()).map(l -> l.version() == v.version()).orElse(false);
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %s", r.getName(),
+                    "v" + r.getVersion() + (latest ? "*" : ""), r.getPublishedAt(), r.getHead(), r.getInputDim(),
+                    v.publisher().id(), v.metrics(), servedBy.isEmpty() ? "-" : String.join(",", servedBy)));
+        }
+        if (!versions.isEmpty()) {
+            out.accept("(* = newest: what every scorer of that name serves once it has read the models topic)");
+        }
+        serving.values().forEach(o -> out.accept("instance " + o.endpoint() + ": " + o.describe()));
+    }
+
+    /** Everything about one version (the newest when the ref has no version). */
+    public void show(String ref) {
+        var parsed = ModelCatalog.parseRef(ref);
+        ModelCatalog.Version v = catalog.require(parsed.getKey(), parsed.getValue());
+        ModelRecord r = v.record();
+        out.accept("name:         " + r.getName());
+        out.accept("version:      " + r.getVersion());
+        out.accept("published at: " + r.getPublishedAt());
+        out.accept("publisher:    " + v.publisher().id());
+        out.accept("head:         " + r.getHead());
+        out.accept("dimension:    " + r.getInputDim());
+        out.accept("sha256:       " + r.getSha256());
+        out.accept("size:         " + r.getArtifact().remaining() + " bytes");
+        out.accept("metrics:      " + v.metrics());
+        out.accept("stored at:    " + v.topic() + " offset " + v.offset());
+        try {
+            ModelArtifact a = ModelArtifact.fromBytes(ModelLoader.toArray(r.getArtifact()));
+            out.accept(String.format(Locale.ROOT, "artifact:     %s, threshold %s, %d parameters, created %s", a,
+                    a.threshold(), a.parameterCount(), a.createdAt()));
+        } catch (InvalidModelException e) {
+            out.accept("artifact:     unreadable (" + e.getMessage() + ")");
+        }
+        ModelCatalog.sortedMetadata(r).forEach((k, val) -> out.accept("metadata:     " + k + "=" + val));
+        for (ModelEvent e : catalog.events(r.getName())) {
+            if (Long.valueOf(r.getVersion()).equals(e.getChallengerVersion())) {
+                out.accept("event:        " + e.getAt() + " " + e.getEventType() + " (" + e.getReason() + ")");
+            }
+        }
+    }
+
+    /** Writes the artifact bytes of NAME:VERSION, after checking them against the record's SHA-256. */
+    public Path export(String ref, Path file) throws IOException {
+        var parsed = ModelCatalog.parseRef(ref);
+        if (parsed.getValue() == null) {
+            throw new UserInputException("'" + ref + "': export needs NAME:VERSION");
+        }
+        ModelCatalog.Version v = catalog.require(parsed.getKey(), parsed.getValue());
+        byte[] bytes = ModelLoader.toArray(v.record().getArtifact());
+        if (!ModelArtifact.sha256Hex(bytes).equals(v.record().getSha256())) {
+            throw new IllegalStateException(ref + ": artifact bytes do not match the record's SHA-256; not exported");
+        }
+        Path target = Files.isDirectory(file) ? file.resolve(ModelFiles.ARTIFACT_NAME) : file;
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(target, bytes);
+        out.accept("exported " + v.name() + " v" + v.version() + " (" + bytes.length + " bytes, sha256 "
+                + v.record().getSha256() + ") to " + target);
+        return target;
+    }
+
+    /**
+     * Republishes the artifact of NAME:VERSION as a new, higher version through the ordinary
+     * publisher (so the scorers swap to it like to any new model), and records a ROLLED_BACK
+     * model event. The artifact is checked first the way a scorer would load it.
+     */
+    public ModelPublisher.Published rollback(String name, long toVersion, ModelPublisher publisher,
+                                             Producer<String, ModelEvent> events, String eventsTopic, Clock clock) {
+        ModelCatalog.Version target = catalog.require(name, toVersion);
+        long current = catalog.latest(name).map(ModelCatalog.Version::version).orElse(0L);
+        ModelArtifact artifact;
+        try {
+            artifact = new ModelLoader(PairScorers::fastest, 0, clock).load(target.record()).artifact();
+        } catch (ModelRejectedException e) {
+            throw new UserInputException(name + " v" + toVersion + " would be rejected by the scorers ("
+                    + e.reason() + ": " + e.getMessage() + "); not rolled back");
+        }
+        Map<String, String> meta = new java.util.LinkedHashMap<>(target.record().getMetadata());
+        meta.put(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.ROLLBACK.id());
+        meta.put(ModelCatalog.ROLLED_BACK_FROM_KEY, String.valueOf(current));
+        meta.put("rollbackOf", String.valueOf(toVersion));
+        meta.put("rollbackOfSha256", target.record().getSha256());
+        ModelPublisher.Published published = publisher.publish(artifact, name, OptionalLong.empty(), meta);
+        ModelEvent event = ModelEvent.newBuilder()
+                .setModelName(name)
+                .setEventType(ROLLED_BACK)
+                .setChampionVersion(current)
+                .setChallengerVersion(published.version())
+                .setReason("rollback from v" + current + " to the artifact of v" + toVersion + " (sha256 "
+                        + target.record().getSha256() + "), republished as v" + published.version())
+                .setAt(clock.instant())
+                .build();
+        try {
+            events.send(new ProducerRecord<>(eventsTopic, name, event)).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the rollback event", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("rolled back to v" + toVersion + " as v" + published.version()
+                    + " but could not write the model event: " + e.getMessage(), e);
+        }
+        out.accept("rolled back '" + name + "' from v" + current + " to the artifact of v" + toVersion
+                + ": published as v" + published.version() + " (sha256 " + published.sha256() + ")");
+        return published;
+    }
+}

@@ -1,0 +1,224 @@
+package io.simstream.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.simstream.avro.ModelEvent;
+import io.simstream.avro.ModelRecord;
+import io.simstream.avro.PairDecision;
+import io.simstream.cli.Main;
+import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.model.ModelArtifact;
+import io.simstream.testkit.Await;
+import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.SharedRegistry;
+import io.simstream.topics.RetrainTopics;
+import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicScan;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `models list|show|export|rollback` through the CLI against a real broker, the real registry and
+ * a running scorer: every version stays readable from the history topic, the publisher of each is
+ * told apart, the instance's served version is read from its /metrics, and a rollback republishes
+ * an old artifact as a new version that the scorer swaps to, with a ROLLED_BACK model event.
+ */
+@Tag("integration")
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class ModelLifecycleIntegrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    @RegisterExtension
+    static final BrokerPerClass KAFKA = new BrokerPerClass();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    private static String[] cluster(String prefix, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap", KAFKA.bootstrapServers(), "--registry-url", SharedRegistry.url(),
+                "--topic-prefix", prefix));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void listShowExportAndRollbackOnTheRealTopics() throws Exception {
+        String id = SharedRegistry.unique("lifecycle");
+        String prefix = id + "-";
+        try (ScoringHarness h = new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
+                SharedRegistry.newClient(), id)) {
+            RetrainTopics.Names eventNames = RetrainTopics.Names.DEFAULT.withPrefix(prefix);
+            var events = new RetrainTopics(eventNames, h.registry, 1).modelEvents();
+            TopicAdmin.createMissing(Map.of("bootstrap.servers", h.bootstrap), List.of(events));
+
+            // v1 through the publish command, v2 the way the retrainer publishes, with its event.
+            ModelArtifact first = h.model(1);
+            Path firstFile = dir.resolve("first.simstream");
+            first.write(firstFile);
+            Run published = cli("publish", "--model", firstFile.toString(), "--bootstrap", h.bootstrap,
+                    "--registry-url", h.registryUrl, "--topic", h.names.models());
+            assertEquals(0, published.exit(), published.err());
+            try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", h.bootstrap), h.topics.models(),
+                    h.topics.modelHistory(), Clock.systemUTC());
+                 KafkaProducer<String, ModelEvent> ep = new KafkaProducer<>(Map.of("bootstrap.servers", h.bootstrap),
+                         events.keySerde().serializer(), events.valueSerde().serializer())) {
+                long v2 = p.publish(h.model(2), "default", OptionalLong.empty(), Map.of("source", "retrainer")).version();
+                assertEquals(2L, v2);
+                ep.send(new ProducerRecord<>(events.name(), "default", ModelEvent.newBuilder().setModelName("default")
+                        .setEventType("PUBLISHED").setChampionVersion(1L).setChallengerVersion(2L).setMetric("auc")
+                        .setChampionMetric(0.91).setChallengerMetric(0.9375).setReason("challenger wins")
+                        .setAt(Instant.now()).build())).get();
+            }
+            ScoringService scorer = h.start("a");
+            Await.until("scorer serving v2", () -> scorer.liveModel().version(), v -> v == 2L, WAIT);
+
+            String instance = "http://localhost:" + scorer.metricsPort();
+            Run list = cli(cluster(prefix, "models", "list", "--instance", instance));
+            assertEquals(0, list.exit(), list.err());
+            String[] rows = list.out().split("\n");
+            String v1 = row(rows, "v1 ");
+            String v2 = row(rows, "v2*");
+            assertTrue(v1.contains(" publish ") && v1.contains(" contrastive ") && v1.contains(" 16 "), v1);
+            assertTrue(v1.trim().endsWith("-"), "v1 is served by no one: " + v1);
+            assertTrue(v2.contains(" retrain ") && v2.contains("holdout auc 0.9375"), v2);
+            assertTrue(v2.trim().endsWith("localhost:" + scorer.metricsPort()), "served by the scorer: " + v2);
+            assertTrue(list.out().contains("instance " + instance + ": serves v2"), list.out());
+
+            Run show = cli(cluster(prefix, "models", "show", "default:1"));
+            assertEquals(0, show.exit(), show.err());
+            assertTrue(show.out().contains("version:      1") && show.out().contains("publisher:    publish")
+                    && show.out().contains("stored at:    " + h.topics.modelHistory().name()), show.out());
+            Run showLatest = cli(cluster(prefix, "models", "show", "default"));
+            assertTrue(showLatest.out().contains("version:      2")
+                    && showLatest.out().contains("event:") && showLatest.out().contains("PUBLISHED"), showLatest.out());
+
+            Path exported = dir.resolve("export/v1.simstream");
+            Run export = cli(cluster(prefix, "models", "export", "default:1", "--out", exported.toString()));
+            assertEquals(0, export.exit(), export.err());
+            ModelArtifact back = ModelArtifact.read(exported);
+            assertEquals(1L, back.version());
+            assertArrayEquals(first.withName("default").withVersion(1).toBytes(), Files.readAllBytes(exported));
+
+            Run missing = cli(cluster(prefix, "models", "show", "default:9"));
+            assertEquals(Main.EXIT_USER_ERROR, missing.exit());
+            assertTrue(missing.err().contains("has no version 9; versions: [1, 2]"), missing.err());
+
+            // `score` offline with a published version, read from the topics: v1's kernel, row by row.
+            Path pairs = dir.resolve("pairs.csv");
+            StringBuilder csv = new StringBuilder();
+            for (int c = 0; c < 32; c++) {
+                csv.append(c == 0 ? "" : ",").append('v').append(c);
+            }
+            csv.append('\n');
+            java.util.Random rnd = new java.util.Random(8);
+            List<float[][]> rowsWritten = new ArrayList<>();
+            for (int r = 0; r < 10; r++) {
+                float[][] row = new float[2][16];
+                for (int c = 0; c < 32; c++) {
+                    row[c / 16][c % 16] = (float) rnd.nextGaussian();
+                    csv.append(c == 0 ? "" : ",").append(row[c / 16][c % 16]);
+                }
+                csv.append('\n');
+                rowsWritten.add(row);
+            }
+            Files.writeString(pairs, csv.toString());
+            Path decisionsCsv = dir.resolve("offline.csv");
+            Run scored = cli(cluster(prefix, "score", "--model", "default:1", "--data", pairs.toString(),
+                    "--out", decisionsCsv.toString()));
+            assertEquals(0, scored.exit(), scored.err());
+            List<String> offline = Files.readAllLines(decisionsCsv);
+            var v1Kernel = io.simstream.model.PairScorers.fastest(first);
+            for (int r = 0; r < 10; r++) {
+                assertEquals(v1Kernel.score(rowsWritten.get(r)[0], rowsWritten.get(r)[1]),
+                        Float.parseFloat(offline.get(r + 1).split(",")[1]), 0f, "row " + r);
+            }
+
+            Run rollback = cli(cluster(prefix, "models", "rollback", "default", "--to", "1"));
+            assertEquals(0, rollback.exit(), rollback.err());
+            assertTrue(rollback.out().contains("published as v3"), rollback.out());
+            Await.until("scorer swapped to v3", () -> scorer.liveModel().version(), v -> v == 3L, WAIT);
+
+            h.sendPairs(0, 5);
+            List<ConsumerRecord<String, PairDecision>> decided = Await.until("5 decisions", h.decisions::poll,
+                    l -> l.size() >= 5, WAIT);
+            var kernel = io.simstream.model.PairScorers.scalar(first);
+            for (ConsumerRecord<String, PairDecision> d : decided) {
+                assertEquals(3L, d.value().getModelVersion());
+            }
+            ModelRecord v3 = TopicScan.readAll(Map.of("bootstrap.servers", h.bootstrap), h.names.models(),
+                    h.topics.models().keySerde().deserializer(), h.topics.models().valueSerde().deserializer())
+                    .stream().map(ConsumerRecord::value).filter(r -> r.getVersion() == 3L).findFirst().orElseThrow();
+            ModelArtifact rolledBack = ModelArtifact.fromBytes(ModelLoader.toArray(v3.getArtifact()));
+            assertEquals(3L, rolledBack.version());
+            assertArrayEquals(first.withName("default").withVersion(3).toBytes(), ModelLoader.toArray(v3.getArtifact()),
+                    "v3 carries v1's weights");
+            assertEquals("rollback", v3.getMetadata().get("source"));
+            assertEquals("1", v3.getMetadata().get("rollbackOf"));
+            assertEquals(kernel.score(new float[16], new float[16]),
+                    io.simstream.model.PairScorers.scalar(rolledBack).score(new float[16], new float[16]));
+
+            List<ModelEvent> written = TopicScan.readAll(Map.of("bootstrap.servers", h.bootstrap), events.name(),
+                    events.keySerde().deserializer(), events.valueSerde().deserializer()).stream()
+                    .map(ConsumerRecord::value).toList();
+            ModelEvent rb = written.get(written.size() - 1);
+            assertEquals("ROLLED_BACK", rb.getEventType());
+            assertEquals(2L, rb.getChampionVersion());
+            assertEquals(3L, rb.getChallengerVersion());
+
+            Run after = cli(cluster(prefix, "models", "list", "default"));
+            assertTrue(row(after.out().split("\n"), "v3*").contains(" rollback "), after.out());
+            assertEquals(0, cli("models", "rollback", "--help").exit());
+        }
+    }
+
+    private static String row(String[] rows, String version) {
+        for (String r : rows) {
+            if (r.startsWith("default ") && r.contains(" " + version)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no row for " + version + " in:\n" + String.join("\n", rows));
+    }
+}
