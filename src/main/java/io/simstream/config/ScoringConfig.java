@@ -68,12 +68,17 @@ public final class ScoringConfig {
             60_000, "How often pairs that arrived before any model are re-checked.");
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9464, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
+    public static final ConfigField REGISTRY_WAIT = ConfigField.longValue("registry.wait.max.ms", 60_000, 1_000,
+            600_000, "How long a stream thread waits out a schema-registry fault on one pair before its thread is"
+                    + " replaced (the pair is never dead-lettered for it); the producer's transaction.timeout.ms"
+                    + " and max.poll.interval.ms are raised to this plus 60 s.");
     public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
             600_000, "How long a shutdown waits for Streams to close.");
 
     public static final List<ConfigField> FIELDS = List.of(BOOTSTRAP, REGISTRY_URL, APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
-            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
+            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, REGISTRY_WAIT,
+            SHUTDOWN_TIMEOUT);
 
     private final DeclaredConfig values;
 
@@ -120,6 +125,10 @@ public final class ScoringConfig {
 
     public Duration drainInterval() {
         return Duration.ofMillis(getLong(DRAIN_INTERVAL));
+    }
+
+    public Duration registryWait() {
+        return Duration.ofMillis(getLong(REGISTRY_WAIT));
     }
 
     public Duration shutdownTimeout() {

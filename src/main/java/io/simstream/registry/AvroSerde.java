@@ -79,6 +79,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return (topic, bytes) -> bytes == null ? null : deserialize(bytes);
     }
 
+    /**
+     * Resolves (registers or looks up, as configured) and caches the schema id this serde writes
+     * to topic, so that producing later needs no registry round trip.
+     */
+    public int resolveWriterId(String topic) {
+        return idBySubject.computeIfAbsent(subject(topic, isKey), this::schemaIdFor);
+    }
+
     public byte[] serialize(String topic, T data) {
         int id = idBySubject.computeIfAbsent(subject(topic, isKey), this::schemaIdFor);
         try {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serializer;
+import io.simstream.registry.SerdeException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * are drained before the next pair is scored or by a wall-clock punctuation once a model is live;
  * with exactly-once the buffer and the outputs commit together, so no pair is lost or doubled.
  */
-final class PairScoringProcessor implements Processor<String, VectorPair, String, ScoringOutcome> {
+final class PairScoringProcessor implements Processor<String, byte[], String, ScoringOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(PairScoringProcessor.class);
     private static final char NULL_KEY = 'n';
     private static final char HAS_KEY = 'k';
@@ -39,20 +40,22 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     private final LiveModel live;
     private final ScoringMetrics metrics;
     private final DeadLetters deadLetters;
-    private final Serializer<VectorPair> pairSerializer;
+    private final Deserializer<VectorPair> pairDeserializer;
+    private final RegistryWait registryWait;
     private final Clock clock;
     private ProcessorContext<String, ScoringOutcome> context;
-    private KeyValueStore<String, VectorPair> waiting;
+    private KeyValueStore<String, byte[]> waiting;
     private long nextSeq;
     private long waitingCount;
 
     PairScoringProcessor(ScoringTopology.Settings settings, LiveModel live, ScoringMetrics metrics,
-                         Serializer<VectorPair> pairSerializer, Clock clock) {
+                         Deserializer<VectorPair> pairDeserializer, RegistryWait registryWait, Clock clock) {
         this.settings = settings;
         this.live = live;
         this.metrics = metrics;
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
-        this.pairSerializer = pairSerializer;
+        this.pairDeserializer = pairDeserializer;
+        this.registryWait = registryWait;
         this.clock = clock;
     }
 
@@ -60,7 +63,7 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     public void init(ProcessorContext<String, ScoringOutcome> context) {
         this.context = context;
         this.waiting = context.getStateStore(ScoringTopology.WAITING_STORE);
-        try (KeyValueIterator<String, VectorPair> it = waiting.all()) {
+        try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
                 nextSeq = Math.max(nextSeq, WaitingKey.parse(it.next().key).seq() + 1);
                 waitingCount++;
@@ -71,9 +74,20 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     }
 
     @Override
-    public void process(Record<String, VectorPair> record) {
+    public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         LoadedModel model = live.current();
+        VectorPair pair = null;
+        if (record.value() != null) {
+            // Decode here, not in a source deserializer, so that a registry fault can wait (see
+            // RegistryWait) while bad bytes still become a dead letter with exactly the bytes that came.
+            Decoded decoded = decode(record.key(), record.value(), meta.topic(), meta.partition(), meta.offset());
+            if (decoded.deadLetter() != null) {
+                context.forward(record.withValue(decoded.deadLetter()));
+                return;
+            }
+            pair = decoded.pair();
+        }
         if (model == null && record.value() == null) {
             // Nothing to wait for (and a null put would delete from the store): dead-letter it now.
             context.forward(record.withValue(ScoringOutcome.of(deadLetter(record.key(), null, meta.topic(),
@@ -94,8 +108,28 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
         if (waitingCount > 0) {
             drain(model);
         }
-        context.forward(record.withValue(handle(model, record.key(), record.value(), meta.topic(),
+        context.forward(record.withValue(handle(model, record.key(), record.value(), pair, meta.topic(),
                 meta.partition(), meta.offset())));
+    }
+
+    /** A decoded pair, or the dead letter its bytes earned. */
+    private record Decoded(VectorPair pair, ScoringOutcome deadLetter) {
+    }
+
+    private Decoded decode(String key, byte[] value, String topic, int partition, long offset) {
+        try {
+            return new Decoded(registryWait.call("read the schema of pair " + topic + "-" + partition + "@" + offset,
+                    () -> pairDeserializer.deserialize(topic, value)), null);
+        } catch (SerdeException e) {
+            metrics.deadLetter(DeadLetterReason.DESERIALIZATION);
+            LOG.warn("dead-lettering undeserializable pair {}-{}@{}: {}", topic, partition, offset, e.getMessage());
+            return new Decoded(null, ScoringOutcome.of(deadLetters.of(keyBytes(key), value, topic, partition, offset,
+                    DeadLetterReason.DESERIALIZATION, String.valueOf(e.getMessage()))));
+        }
+    }
+
+    private static byte[] keyBytes(String key) {
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -111,14 +145,15 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
     }
 
     private void drain(LoadedModel model) {
-        List<KeyValue<String, VectorPair>> batch = new ArrayList<>();
-        try (KeyValueIterator<String, VectorPair> it = waiting.all()) {
+        List<KeyValue<String, byte[]>> batch = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             it.forEachRemaining(batch::add);
         }
         long now = clock.millis();
-        for (KeyValue<String, VectorPair> kv : batch) {
+        for (KeyValue<String, byte[]> kv : batch) {
             WaitingKey wk = WaitingKey.parse(kv.key);
-            ScoringOutcome out = handle(model, wk.key(), kv.value, settings.pairsTopic(), wk.partition(), wk.offset());
+            ScoringOutcome out = handle(model, wk.key(), kv.value, null, settings.pairsTopic(), wk.partition(),
+                    wk.offset());
             context.forward(new Record<>(wk.key(), out, now));
             waiting.delete(kv.key);
         }
@@ -127,20 +162,44 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
         LOG.info("scored {} waiting pairs with model '{}' v{}", batch.size(), model.name(), model.version());
     }
 
-    private ScoringOutcome handle(LoadedModel model, String key, VectorPair pair, String topic, int partition,
-                                  long offset) {
+    /** pair: already decoded from bytes, or null to decode them here (waiting pairs are stored as bytes). */
+    private ScoringOutcome handle(LoadedModel model, String key, byte[] bytes, VectorPair pair, String topic,
+                                  int partition, long offset) {
+        if (pair == null && bytes != null) {
+            Decoded decoded = decode(key, bytes, topic, partition, offset);
+            if (decoded.deadLetter() != null) {
+                return decoded.deadLetter();
+            }
+            pair = decoded.pair();
+        }
         PairValidator.Violation violation = PairValidator.check(pair, model.inputDim());
         if (violation != null) {
             metrics.deadLetter(violation.reason());
-            return ScoringOutcome.of(deadLetter(key, pair, topic, partition, offset, violation));
+            return ScoringOutcome.of(deadLetter(key, bytes, topic, partition, offset, violation));
         }
+        try {
+            return ScoringOutcome.of(score(model, pair));
+        } catch (RuntimeException e) {
+            if (ErrorDeadLetters.isInfrastructure(e)) {
+                throw e;
+            }
+            // Caught here rather than in the processing handler: a waiting pair that failed inside a
+            // drain must still leave the buffer, or every later drain would fail on it again.
+            LOG.error("dead-lettering pair {}-{}@{} after an unexpected error", topic, partition, offset, e);
+            metrics.deadLetter(DeadLetterReason.PROCESSING_ERROR);
+            return ScoringOutcome.of(deadLetter(key, bytes, topic, partition, offset, new PairValidator.Violation(
+                    DeadLetterReason.PROCESSING_ERROR, e.getClass().getName() + ": " + e.getMessage())));
+        }
+    }
+
+    private PairDecision score(LoadedModel model, VectorPair pair) {
         float[] left = Vectors.toArray(pair.getLeft());
         float[] right = Vectors.toArray(pair.getRight());
         long start = System.nanoTime();
         float score = model.scorer().score(left, right);
         metrics.scored(System.nanoTime() - start);
         metrics.decision();
-        return ScoringOutcome.of(PairDecision.newBuilder()
+        return PairDecision.newBuilder()
                 .setPairId(pair.getId())
                 .setScore(score)
                 .setSame(model.scorer().isSame(score))
@@ -150,14 +209,12 @@ final class PairScoringProcessor implements Processor<String, VectorPair, String
                 .setHead(model.artifact().head().id())
                 .setScoredAt(clock.instant())
                 .setEventTime(pair.getEventTime())
-                .build());
+                .build();
     }
 
-    private DeadLetter deadLetter(String key, VectorPair pair, String topic, int partition, long offset,
+    private DeadLetter deadLetter(String key, byte[] value, String topic, int partition, long offset,
                                   PairValidator.Violation violation) {
-        byte[] value = pair == null ? null : pairSerializer.serialize(topic, pair);
-        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        return deadLetters.of(keyBytes, value, topic, partition, offset, violation.reason(), violation.message());
+        return deadLetters.of(keyBytes(key), value, topic, partition, offset, violation.reason(), violation.message());
     }
 
     /** Store key of a waiting pair: zero-padded sequence first, so the store iterates in arrival order. */

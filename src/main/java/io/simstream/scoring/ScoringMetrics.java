@@ -20,6 +20,9 @@ public final class ScoringMetrics {
     private final Timer scoring;
     private final AtomicLong lastSwapEpochMs = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lastRejectedVersion = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> lastRejection =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public ScoringMetrics(MeterRegistry registry, LiveModel live) {
         this.registry = registry;
@@ -36,6 +39,8 @@ public final class ScoringMetrics {
                 .description("Epoch seconds of the last swap").baseUnit("seconds").register(registry);
         Gauge.builder("simstream.pairs.waiting", pending, AtomicLong::get)
                 .description("Pairs buffered until a model is loaded").register(registry);
+        Gauge.builder("simstream.model.last.rejected.version", lastRejectedVersion, AtomicLong::get)
+                .description("Version of the last model record refused (0 = none; -1 = undecodable)").register(registry);
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetterCounter(r);
         }
@@ -61,8 +66,16 @@ public final class ScoringMetrics {
         lastSwapEpochMs.set(at.getEpochSecond());
     }
 
-    public void modelRejected(ModelRejectedException.Reason reason) {
+    /** One refused model record (version -1 when it could not even be decoded). */
+    public void modelRejected(ModelRejectedException.Reason reason, long version, String why) {
         rejectionCounter(reason).increment();
+        lastRejectedVersion.set(version);
+        lastRejection.set((version < 0 ? "an undecodable record" : "v" + version) + " (" + why + ")");
+    }
+
+    /** The last refused model record and why, or null; /ready shows it. */
+    public String lastRejection() {
+        return lastRejection.get();
     }
 
     public void staleModelIgnored() {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
@@ -27,29 +28,39 @@ public final class ScoringTopology {
     private ScoringTopology() {
     }
 
+    /**
+     * pairWait bounds how long a stream thread waits out a registry fault (it holds a transaction);
+     * modelWait is used by the global thread, which holds none.
+     */
     public static Topology build(Topics topics, Settings settings, LiveModel live, ModelLoader loader,
-                                 ScoringMetrics metrics, Clock clock) {
+                                 ScoringMetrics metrics, RegistryWait pairWait, RegistryWait modelWait, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        build(builder, topics, settings, live, loader, metrics, clock);
+        build(builder, topics, settings, live, loader, metrics, pairWait, modelWait, clock);
         return builder.build();
     }
 
     public static void build(StreamsBuilder builder, Topics topics, Settings settings, LiveModel live,
-                             ModelLoader loader, ScoringMetrics metrics, Clock clock) {
+                             ModelLoader loader, ScoringMetrics metrics, RegistryWait pairWait,
+                             RegistryWait modelWait, Clock clock) {
+        // Both inputs are read as bytes and decoded in the processors: a registry fault then waits
+        // instead of reaching a deserialization handler, and a dead letter or a stored model keeps
+        // exactly the bytes that arrived (no re-encoding, no schema registration to store them).
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODEL_STORE), Serdes.String(),
-                        topics.models().valueSerde()).withLoggingDisabled(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
                 topics.models().name(),
-                topics.models().consumed(),
-                () -> new ModelStoreProcessor(MODEL_STORE, live, loader, metrics));
+                Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                () -> new ModelStoreProcessor(MODEL_STORE, topics.models().name(), live, loader,
+                        topics.models().valueSerde().deserializer(), modelWait, metrics));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
-                Serdes.String(), topics.pairs().valueSerde()));
+                Serdes.String(), Serdes.ByteArray()));
 
         KStream<String, ScoringOutcome> outcomes = builder
-                .stream(topics.pairs().name(), topics.pairs().consumed())
+                .stream(topics.pairs().name(), Consumed.with(topics.pairs().keySerde(), Serdes.ByteArray()))
                 .process(() -> new PairScoringProcessor(settings, live, metrics,
-                        topics.pairs().valueSerde().serializer(), clock), Named.as("score-pairs"), WAITING_STORE);
+                        topics.pairs().valueSerde().deserializer(), pairWait, clock), Named.as("score-pairs"),
+                        WAITING_STORE);
         outcomes.filter((k, v) -> v.isDecision(), Named.as("decisions-only"))
                 .mapValues(ScoringOutcome::decision, Named.as("to-decision"))
                 .to(topics.decisions().name(), topics.decisions().produced());

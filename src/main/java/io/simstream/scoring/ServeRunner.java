@@ -1,10 +1,14 @@
 package io.simstream.scoring;
 
+import io.simstream.ShutdownSignal;
 import io.simstream.config.ScoringConfig;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.ConfluentRegistryClient;
-import java.util.concurrent.CountDownLatch;
+import io.simstream.registry.RegistryClientConfig;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,23 +21,65 @@ public final class ServeRunner {
 
     /** Returns the process exit code: 0 after a requested shutdown, 1 if Streams failed. */
     public static int run(ScoringConfig config, PairScorerFactory scorers) throws InterruptedException {
-        ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
-        ScoringService service = ScoringService.start(config, registry, scorers);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutdown requested: closing Kafka Streams (timeout {})", config.shutdownTimeout());
-            service.close();
-            stopped.countDown();
-            LOG.info("stopped");
-        }, "simstream-shutdown"));
-        // Streams' own listener slot must be set before start(); polling the state is enough here.
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (!service.isAlive()) {
-                LOG.error("Kafka Streams stopped in state {}; exiting", service.streams().state());
-                service.close();
-                return 1;
+        return run(config, scorers, ShutdownSignal.install());
+    }
+
+    public static int run(ScoringConfig config, PairScorerFactory scorers, ShutdownSignal shutdown)
+            throws InterruptedException {
+        ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(registrySettings(config));
+        // start() may wait a long time (registry down); a shutdown request meanwhile must end it.
+        AtomicReference<ScoringService> starting = new AtomicReference<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                shutdown.await(Long.MAX_VALUE, TimeUnit.DAYS);
+                ScoringService s = starting.get();
+                if (s != null) {
+                    s.abortStartup();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }, "simstream-startup-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        ScoringService service;
+        try {
+            service = ScoringService.start(config, registry, scorers, starting::set);
+        } catch (RuntimeException e) {
+            if (shutdown.isRequested()) {
+                LOG.info("shutdown requested ({}) during startup; stopped", shutdown.cause());
+                return 0;
+            }
+            throw e;
+        } finally {
+            watcher.interrupt();
         }
-        return 0;
+        try {
+            while (!shutdown.await(1, TimeUnit.SECONDS)) {
+                if (!service.isAlive()) {
+                    LOG.error("Kafka Streams stopped in state {}; exiting", service.streams().state());
+                    return 1;
+                }
+            }
+            LOG.info("shutdown requested ({}): closing Kafka Streams (timeout {})", shutdown.cause(),
+                    config.shutdownTimeout());
+            return 0;
+        } finally {
+            service.close();
+            LOG.info("stopped");
+        }
+    }
+
+    /**
+     * The scorer's registry client answers quickly and retries little by itself: RegistryWait does
+     * the waiting, and one slow call must stay well inside registry.wait.max.ms + the margin.
+     * Explicit registry.* settings still win.
+     */
+    static Map<String, String> registrySettings(ScoringConfig config) {
+        Map<String, String> m = new HashMap<>(config.registryClientSettings());
+        m.putIfAbsent(RegistryClientConfig.READ_TIMEOUT_MS, "5000");
+        m.putIfAbsent(RegistryClientConfig.CONNECT_TIMEOUT_MS, "5000");
+        m.putIfAbsent(RegistryClientConfig.MAX_RETRIES, "1");
+        return m;
     }
 }
