@@ -75,10 +75,29 @@ public final class ScoringConfig {
     public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
             600_000, "How long a shutdown waits for Streams to close.");
 
+    /** The instance.id value that turns static membership off. */
+    public static final String NO_INSTANCE_ID = "none";
+    /** The instance.id value that derives it from the host name and state.dir. */
+    public static final String AUTO_INSTANCE_ID = "auto";
+    public static final ConfigField INSTANCE_ID = new ConfigField("instance.id", ConfigField.Type.STRING,
+            AUTO_INSTANCE_ID, v -> v.matches("[A-Za-z0-9._-]{1,200}") ? null
+                    : "must be 1-200 characters of A-Z a-z 0-9 . _ -",
+            "Stable name of this instance for static group membership (group.instance.id = application.id-"
+                    + "instance.id-thread): an instance restarted after a crash gets its partitions back at once"
+                    + " instead of after the dead member's session timeout. Must be unique among running instances."
+                    + " 'auto' = host name + a hash of state.dir; 'none' = dynamic membership.");
+    public static final ConfigField SESSION_TIMEOUT = ConfigField.longValue("session.timeout.ms", 30_000, 6_000,
+            1_800_000, "How long the group waits for an instance that stopped heartbeating before its partitions go"
+                    + " to the others; with static membership also how long a crashed instance that does not come"
+                    + " back holds them.");
+    public static final ConfigField LEAVE_GROUP_ON_SHUTDOWN = ConfigField.bool("shutdown.leave.group", true,
+            "On a requested shutdown, leave the group so other instances take over at once (true), or keep"
+                    + " the partitions for session.timeout.ms so a quick restart finds them unmoved (false).");
+
     public static final List<ConfigField> FIELDS = List.of(BOOTSTRAP, REGISTRY_URL, APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
             GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, REGISTRY_WAIT,
-            SHUTDOWN_TIMEOUT);
+            SHUTDOWN_TIMEOUT, INSTANCE_ID, SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN);
 
     private final DeclaredConfig values;
 

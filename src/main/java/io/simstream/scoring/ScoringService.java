@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -43,8 +44,10 @@ public final class ScoringService implements AutoCloseable {
     private final RegistryWait modelWait;
     private final RegistryWait startupWait;
     private volatile String phase = "starting";
-    private final KafkaStreams streams;
-    private final KafkaStreamsMetrics streamsMetrics;
+    private final Topology topology;
+    /** null until start() built it (after /health answers). */
+    private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -59,13 +62,24 @@ public final class ScoringService implements AutoCloseable {
         this.startupWait = RegistryWait.unbounded();
         String appId = config.get(ScoringConfig.APPLICATION_ID);
         ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
-        Topology topology = ScoringTopology.build(topics,
+        this.topology = ScoringTopology.build(topics,
                 new ScoringTopology.Settings(appId, topics.pairs().name(), config.drainInterval()),
                 live, loader, metrics, pairWait, modelWait, Clock.systemUTC());
-        this.streams = new KafkaStreams(topology, streamsProperties(config, topics, metrics));
-        streams.setUncaughtExceptionHandler(new ReplaceThreadHandler(5, Duration.ofMinutes(10), Clock.systemUTC()));
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    }
+
+    /**
+     * Building KafkaStreams creates its clients and state directory (seconds on a busy machine), so
+     * it happens after /health already answers: a restarting instance is live, not ready.
+     */
+    private void createStreams() {
+        phase = "starting Kafka Streams";
+        KafkaStreams s = new KafkaStreams(topology, streamsProperties(config, topics, metrics));
+        s.setUncaughtExceptionHandler(new ReplaceThreadHandler(5, Duration.ofMinutes(10), Clock.systemUTC()));
+        // Timestamps of these transitions are how a slow recovery is told apart from a slow restore.
+        s.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+        this.streamsMetrics = new KafkaStreamsMetrics(s);
         streamsMetrics.bindTo(meters);
+        this.streams = s;
     }
 
     /**
@@ -90,6 +104,7 @@ public final class ScoringService implements AutoCloseable {
             LOG.info("metrics on http://localhost:{}/metrics", service.metricsServer.port());
         }
         try {
+            service.createStreams();
             service.prepare();
         } catch (RuntimeException e) {
             service.close();
@@ -124,6 +139,14 @@ public final class ScoringService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScoringConfig.THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ScoringConfig.COMMIT_INTERVAL));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ScoringConfig.STATE_DIR));
+        // Crash recovery in seconds: see StaticMembership. Explicit kafka.* overrides still win.
+        String instanceId = StaticMembership.groupInstanceId(config);
+        if (instanceId != null) {
+            LOG.info("static group membership: group.instance.id {}-<thread>", instanceId);
+            p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) config.getLong(ScoringConfig.SESSION_TIMEOUT));
         // A stream thread may wait up to registry.wait.max.ms on one pair inside its transaction
         // (RegistryWait): the broker must not abort that transaction, nor the group evict the member,
         // meanwhile. The margin covers the registry call in flight when the budget runs out.
@@ -176,6 +199,9 @@ public final class ScoringService implements AutoCloseable {
     }
 
     public boolean isAlive() {
+        if (streams == null) {
+            return !closed.get();
+        }
         KafkaStreams.State s = streams.state();
         return s != KafkaStreams.State.ERROR && s != KafkaStreams.State.NOT_RUNNING
                 && s != KafkaStreams.State.PENDING_ERROR;
@@ -231,7 +257,16 @@ public final class ScoringService implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
-        boolean closed = streams.close(timeout);
+        // A static member that just closes keeps its partitions until its session times out: good for a
+        // quick restart, a stall for everyone else on a scale-down. shutdown.leave.group chooses.
+        if (streams == null) {
+            meters.close();
+            return;
+        }
+        boolean leave = config.getBoolean(ScoringConfig.LEAVE_GROUP_ON_SHUTDOWN);
+        boolean closed = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(leave
+                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
         if (!closed) {
             LOG.warn("Kafka Streams did not close within {}", timeout);
         }

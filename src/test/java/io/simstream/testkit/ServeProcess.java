@@ -42,6 +42,7 @@ public final class ServeProcess implements AutoCloseable {
     /** Settings every test needs; extra (SIMSTREAM_* names) adds or overrides. */
     public static ServeProcess start(Path dir, String bootstrap, String registryUrl, TopicNames names, String appId,
                                      int partitions, Map<String, String> extra) throws IOException {
+        Files.createDirectories(dir);
         int port = freePort();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SIMSTREAM_REGISTRY_URL", registryUrl);
@@ -143,6 +144,21 @@ public final class ServeProcess implements AutoCloseable {
             }
         }
         return sb.toString();
+    }
+
+    /** Copies every run's log into target (kept after the temp directory is gone), for a look after a run. */
+    public void keepLogs(Path target) {
+        try {
+            Files.createDirectories(target);
+            for (int i = 1; i <= starts; i++) {
+                Path f = dir.resolve("serve-" + i + ".log");
+                if (Files.exists(f)) {
+                    Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the serve logs: " + e);
+        }
     }
 
     @Override
