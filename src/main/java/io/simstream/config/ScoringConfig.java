@@ -66,6 +66,13 @@ public final class ScoringConfig {
             "Directory of local state (the model store and waiting pairs); one per instance.");
     public static final ConfigField DRAIN_INTERVAL = ConfigField.longValue("waiting.drain.interval.ms", 200, 10,
             60_000, "How often pairs that arrived before any model are re-checked.");
+    public static final ConfigField WAITING_MAX_PAIRS = ConfigField.integer("waiting.max.pairs", 100_000, 1,
+            100_000_000, "At most this many pairs wait for a first model (per instance); beyond it, and beyond"
+                    + " waiting.max.bytes, new pairs are dead-lettered as BUFFER_FULL with their exact bytes.");
+    public static final ConfigField WAITING_MAX_BYTES = ConfigField.longValue("waiting.max.bytes", 256L << 20,
+            1024, 1L << 40, "At most this many bytes (key + value) of pairs wait for a first model (per instance).");
+    public static final ConfigField WAITING_DRAIN_BATCH = ConfigField.integer("waiting.drain.batch", 500, 1,
+            100_000, "Waiting pairs read from the store per drain step once a model serves: bounds the memory of a drain.");
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9464, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
     public static final ConfigField REGISTRY_WAIT = ConfigField.longValue("registry.wait.max.ms", 60_000, 1_000,
@@ -96,7 +103,8 @@ public final class ScoringConfig {
 
     public static final List<ConfigField> FIELDS = List.of(BOOTSTRAP, REGISTRY_URL, APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
-            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, REGISTRY_WAIT,
+            GUARANTEE, THREADS, COMMIT_INTERVAL, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS, WAITING_MAX_BYTES,
+            WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT,
             SHUTDOWN_TIMEOUT, INSTANCE_ID, SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN);
 
     private final DeclaredConfig values;

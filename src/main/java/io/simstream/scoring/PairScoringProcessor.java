@@ -45,8 +45,10 @@ final class PairScoringProcessor implements Processor<String, byte[], String, Sc
     private final Clock clock;
     private ProcessorContext<String, ScoringOutcome> context;
     private KeyValueStore<String, byte[]> waiting;
+    private final WaitingBuffer buffer;
     private long nextSeq;
     private long waitingCount;
+    private long waitingBytes;
 
     PairScoringProcessor(ScoringTopology.Settings settings, LiveModel live, ScoringMetrics metrics,
                          Deserializer<VectorPair> pairDeserializer, RegistryWait registryWait, Clock clock) {
@@ -57,18 +59,23 @@ final class PairScoringProcessor implements Processor<String, byte[], String, Sc
         this.pairDeserializer = pairDeserializer;
         this.registryWait = registryWait;
         this.clock = clock;
+        this.buffer = settings.waiting();
     }
 
     @Override
     public void init(ProcessorContext<String, ScoringOutcome> context) {
         this.context = context;
         this.waiting = context.getStateStore(ScoringTopology.WAITING_STORE);
+        // Counts only: a restored store can hold waiting.max.bytes, which must not all be in memory.
         try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
-                nextSeq = Math.max(nextSeq, WaitingKey.parse(it.next().key).seq() + 1);
+                KeyValue<String, byte[]> kv = it.next();
+                nextSeq = Math.max(nextSeq, WaitingKey.parse(kv.key).seq() + 1);
                 waitingCount++;
+                waitingBytes += size(kv.key, kv.value);
             }
         }
+        buffer.restored(waitingCount, waitingBytes);
         metrics.pendingChanged(waitingCount);
         context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drainIfModelLive());
     }
@@ -96,12 +103,24 @@ final class PairScoringProcessor implements Processor<String, byte[], String, Sc
             return;
         }
         if (model == null) {
+            String key = new WaitingKey(nextSeq, meta.partition(), meta.offset(), record.key()).encode();
+            long size = size(key, record.value());
+            if (!buffer.tryAdd(size)) {
+                // The policy when full: dead-letter, never drop. Pausing instead would hold the whole
+                // instance (and its transaction) hostage to a model that may be hours away.
+                metrics.deadLetter(DeadLetterReason.BUFFER_FULL);
+                context.forward(record.withValue(ScoringOutcome.of(deadLetters.of(keyBytes(record.key()),
+                        record.value(), meta.topic(), meta.partition(), meta.offset(), DeadLetterReason.BUFFER_FULL,
+                        "no model '" + live.name() + "' yet and " + buffer.status()))));
+                return;
+            }
             if (waitingCount == 0) {
                 LOG.info("no model '{}' yet: pairs wait until one is loaded", live.name());
             }
-            waiting.put(new WaitingKey(nextSeq++, meta.partition(), meta.offset(), record.key()).encode(),
-                    record.value());
+            nextSeq++;
+            waiting.put(key, record.value());
             waitingCount++;
+            waitingBytes += size;
             metrics.pendingChanged(1);
             return;
         }
@@ -135,6 +154,7 @@ final class PairScoringProcessor implements Processor<String, byte[], String, Sc
     @Override
     public void close() {
         metrics.pendingChanged(-waitingCount);
+        buffer.removed(waitingCount, waitingBytes);
     }
 
     private void drainIfModelLive() {
@@ -144,22 +164,49 @@ final class PairScoringProcessor implements Processor<String, byte[], String, Sc
         }
     }
 
+    /**
+     * Scores every waiting pair, in arrival order, in steps of at most waiting.drain.batch pairs: a
+     * step holds only its own pairs in memory (the iterator is closed before they are scored and
+     * deleted), so a full buffer of waiting.max.bytes is never read into memory at once. All steps
+     * run before the pair that triggered the drain, which keeps each partition's order.
+     */
     private void drain(LoadedModel model) {
-        List<KeyValue<String, byte[]>> batch = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = waiting.all()) {
-            it.forEachRemaining(batch::add);
-        }
-        long now = clock.millis();
-        for (KeyValue<String, byte[]> kv : batch) {
-            WaitingKey wk = WaitingKey.parse(kv.key);
-            ScoringOutcome out = handle(model, wk.key(), kv.value, null, settings.pairsTopic(), wk.partition(),
-                    wk.offset());
-            context.forward(new Record<>(wk.key(), out, now));
-            waiting.delete(kv.key);
-        }
-        waitingCount -= batch.size();
-        metrics.pendingChanged(-batch.size());
-        LOG.info("scored {} waiting pairs with model '{}' v{}", batch.size(), model.name(), model.version());
+        int limit = buffer.drainBatch();
+        long drained = 0;
+        List<KeyValue<String, byte[]>> batch = new ArrayList<>(Math.min(limit, 1024));
+        do {
+            batch.clear();
+            try (KeyValueIterator<String, byte[]> it = waiting.all()) {
+                while (batch.size() < limit && it.hasNext()) {
+                    batch.add(it.next());
+                }
+            }
+            if (batch.isEmpty()) {
+                break;
+            }
+            metrics.drainBatch(batch.size());
+            long now = clock.millis();
+            long bytes = 0;
+            for (KeyValue<String, byte[]> kv : batch) {
+                WaitingKey wk = WaitingKey.parse(kv.key);
+                ScoringOutcome out = handle(model, wk.key(), kv.value, null, settings.pairsTopic(), wk.partition(),
+                        wk.offset());
+                context.forward(new Record<>(wk.key(), out, now));
+                waiting.delete(kv.key);
+                bytes += size(kv.key, kv.value);
+            }
+            waitingCount -= batch.size();
+            waitingBytes -= bytes;
+            buffer.removed(batch.size(), bytes);
+            metrics.pendingChanged(-batch.size());
+            drained += batch.size();
+        } while (batch.size() == limit);
+        LOG.info("scored {} waiting pairs with model '{}' v{}", drained, model.name(), model.version());
+    }
+
+    /** What one waiting pair costs against waiting.max.bytes: its store key and value. */
+    private static long size(String storeKey, byte[] value) {
+        return storeKey.length() + (value == null ? 0 : value.length);
     }
 
     /** pair: already decoded from bytes, or null to decode them here (waiting pairs are stored as bytes). */

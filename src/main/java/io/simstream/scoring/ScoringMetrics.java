@@ -1,6 +1,7 @@
 package io.simstream.scoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,13 @@ public final class ScoringMetrics {
     private final java.util.concurrent.atomic.AtomicReference<String> lastRejection =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    private final DistributionSummary drainBatches;
+    private final AtomicLong largestDrainBatch = new AtomicLong();
+
     public ScoringMetrics(MeterRegistry registry, LiveModel live) {
+        this.drainBatches = DistributionSummary.builder("simstream.waiting.drain.batch")
+                .description("Waiting pairs read from the store per drain step (bounded by waiting.drain.batch)")
+                .register(registry);
         this.registry = registry;
         this.decisions = Counter.builder("simstream.decisions").description("Pairs scored").register(registry);
         this.swaps = Counter.builder("simstream.model.swaps").description("Models swapped in").register(registry);
@@ -87,6 +94,20 @@ public final class ScoringMetrics {
     }
 
     /** Pairs buffered in this instance until a model is loaded. */
+    public void drainBatch(int pairs) {
+        drainBatches.record(pairs);
+        largestDrainBatch.accumulateAndGet(pairs, Math::max);
+    }
+
+    /** Drain steps so far, and the largest one: what a drain held in memory at most. */
+    public long drainBatchCount() {
+        return drainBatches.count();
+    }
+
+    public long largestDrainBatch() {
+        return largestDrainBatch.get();
+    }
+
     public long waitingPairs() {
         return pending.get();
     }

@@ -45,6 +45,7 @@ public final class ScoringService implements AutoCloseable {
     private final RegistryWait startupWait;
     private volatile String phase = "starting";
     private final Topology topology;
+    private final WaitingBuffer waiting;
     /** null until start() built it (after /health answers). */
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -62,8 +63,11 @@ public final class ScoringService implements AutoCloseable {
         this.startupWait = RegistryWait.unbounded();
         String appId = config.get(ScoringConfig.APPLICATION_ID);
         ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
+        this.waiting = new WaitingBuffer(config.getInt(ScoringConfig.WAITING_MAX_PAIRS),
+                config.getLong(ScoringConfig.WAITING_MAX_BYTES), config.getInt(ScoringConfig.WAITING_DRAIN_BATCH));
+        waiting.bindTo(meters);
         this.topology = ScoringTopology.build(topics,
-                new ScoringTopology.Settings(appId, topics.pairs().name(), config.drainInterval()),
+                new ScoringTopology.Settings(appId, topics.pairs().name(), config.drainInterval(), waiting),
                 live, loader, metrics, pairWait, modelWait, Clock.systemUTC());
     }
 
@@ -185,6 +189,10 @@ public final class ScoringService implements AutoCloseable {
         return live;
     }
 
+    public WaitingBuffer waitingBuffer() {
+        return waiting;
+    }
+
     public ScoringMetrics metrics() {
         return metrics;
     }
@@ -229,7 +237,8 @@ public final class ScoringService implements AutoCloseable {
         }
         if (!live.isLoaded()) {
             String rejected = metrics.lastRejection();
-            return "no model '" + live.name() + "' loaded yet" + (rejected == null ? "" : "; last rejected " + rejected);
+            return "no model '" + live.name() + "' loaded yet" + (rejected == null ? "" : "; last rejected " + rejected)
+                    + (waiting.pairs() > 0 || waiting.isFull() ? "; " + waiting.status() : "");
         }
         return null;
     }

@@ -21,8 +21,12 @@ public final class ScoringTopology {
     public static final String MODEL_STORE = "models-store";
     public static final String WAITING_STORE = "waiting-pairs";
 
-    /** What the topology needs to know beyond its topics. */
-    public record Settings(String applicationId, String pairsTopic, Duration drainInterval) {
+    /** What the topology needs to know beyond its topics; waiting is shared by all tasks of this instance. */
+    public record Settings(String applicationId, String pairsTopic, Duration drainInterval, WaitingBuffer waiting) {
+        /** Without a bound worth mentioning (tests that are not about it). */
+        public Settings(String applicationId, String pairsTopic, Duration drainInterval) {
+            this(applicationId, pairsTopic, drainInterval, new WaitingBuffer(Long.MAX_VALUE, Long.MAX_VALUE, 1000));
+        }
     }
 
     private ScoringTopology() {
