@@ -1,6 +1,7 @@
 package io.simstream.cli;
 
 import io.simstream.lifecycle.ModelFiles;
+import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.config.ClusterConfig;
@@ -43,6 +44,10 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
+    @Option(names = "--allow-dimension-change", description = "Allow this model to replace a serving model of"
+            + " another input dimension (written into the record; without it the scorers refuse the model).")
+    boolean allowDimensionChange;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Kafka client setting, e.g. security.protocol=SSL"
             + " (same as --set kafka.KEY=VALUE).")
     Map<String, String> kafka = new LinkedHashMap<>();
@@ -50,6 +55,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var artifact = ModelFiles.read(model);
+        if (allowDimensionChange) {
+            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
+        }
         kafka.forEach((k, v) -> cluster.settings.put("kafka." + k, v));
         ClusterConfig config = cluster.cluster();
         var registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
