@@ -67,8 +67,9 @@ public final class ScoringConfig {
     public static final ConfigField WAITING_MAX_PAIRS = ConfigField.integer("waiting.max.pairs", 100_000, 1,
             100_000_000, "At most this many pairs wait for a first model (per instance); beyond it, and beyond"
                     + " waiting.max.bytes, new pairs are dead-lettered as BUFFER_FULL with their exact bytes.");
-    public static final ConfigField WAITING_MAX_BYTES = ConfigField.longValue("waiting.max.bytes", 256L << 20,
-            1024, 1L << 40, "At most this many bytes (key, value and headers) of pairs wait for a first model (per instance).");
+    public static final ConfigField WAITING_MAX_BYTES = ConfigField.longValue("waiting.max.bytes", 64L << 20,
+            1024, 1L << 40, "At most this many bytes (key, value and headers) of pairs wait for a first model (per"
+                    + " instance); they are held on the heap (an in-memory store with a changelog): leave room in -Xmx.");
     public static final ConfigField WAITING_DRAIN_BATCH = ConfigField.integer("waiting.drain.batch", 500, 1,
             100_000, "Waiting pairs read from the store per drain step once a model serves: bounds the memory of a drain.");
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9464, -1, 65_535,

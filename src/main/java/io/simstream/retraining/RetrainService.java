@@ -201,7 +201,11 @@ public final class RetrainService implements AutoCloseable {
                         List<LabeledPair> snapshot = window.snapshot();
                         ModelArtifact championArtifact = champion == null ? null : champion.artifact();
                         LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
-                        inFlight = training.submit(() -> runRound(snapshot, championArtifact, roundPublisher));
+                        try {
+                            inFlight = training.submit(() -> runRound(snapshot, championArtifact, roundPublisher));
+                        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                            roundPublisher.close();
+                        }
                     }
                 }
             }

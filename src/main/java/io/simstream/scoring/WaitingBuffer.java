@@ -78,7 +78,7 @@ public final class WaitingBuffer {
 
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("simstream.pairs.waiting.bytes", this, WaitingBuffer::bytes)
-                .description("Bytes of pairs waiting for a first model (key + value)").register(registry);
+                .description("Bytes of pairs waiting for a first model (key, value and headers as stored)").register(registry);
         Gauge.builder("simstream.pairs.waiting.full", this, b -> b.isFull() ? 1 : 0)
                 .description("1 while the waiting buffer refuses new pairs (they are dead-lettered as BUFFER_FULL)")
                 .register(registry);
