@@ -2,6 +2,7 @@ package io.simstream.cli;
 
 import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
+import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.config.ClusterConfig;
@@ -49,9 +50,16 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
+    @Option(names = "--allow-dimension-change", description = "Allow this model to replace a serving model of"
+            + " another input dimension (written into the record; without it the scorers refuse the model).")
+    boolean allowDimensionChange;
+
     @Override
     public Integer call() {
         var artifact = ModelFiles.read(model);
+        if (allowDimensionChange) {
+            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
+        }
         ClusterConfig config = cluster.cluster();
         var registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,

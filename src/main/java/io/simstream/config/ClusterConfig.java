@@ -48,11 +48,13 @@ public final class ClusterConfig {
     public static final ConfigField BEARER_TOKEN = ConfigField.optional("registry.bearer.auth.token",
             "Bearer token sent as Authorization: Bearer (instead of basic auth).");
     public static final ConfigField CONNECT_TIMEOUT = ConfigField.longValue("registry.http.connect.timeout.ms", 10_000,
-            1, 600_000, "Registry TCP/TLS connect timeout.");
+            1, 600_000, "Registry TCP/TLS connect timeout (serve: default 5000).");
     public static final ConfigField READ_TIMEOUT = ConfigField.longValue("registry.http.read.timeout.ms", 30_000, 1,
-            600_000, "Registry timeout of one HTTP exchange.");
+            600_000, "Registry timeout of one HTTP exchange (serve: default 5000, so one call stays well inside"
+                    + " registry.wait.max.ms + 60 s).");
     public static final ConfigField MAX_RETRIES = ConfigField.integer("registry.max.retries", 3, 0, 1000,
-            "Extra registry attempts after a connection error or 5xx.");
+            "Extra registry attempts after a connection error or 5xx (serve: default 1; its"
+                    + " registry.wait.max.ms does the waiting).");
     public static final ConfigField RETRIES_WAIT = ConfigField.longValue("registry.retries.wait.ms", 200, 0, 600_000,
             "First wait between registry attempts (doubled each time).");
     public static final ConfigField RETRIES_MAX_WAIT = ConfigField.longValue("registry.retries.max.wait.ms", 5000, 0,

@@ -64,6 +64,11 @@ public record ConfigField(String name, Type type, String defaultValue, Function<
                 description + " One of " + allowed + ".");
     }
 
+    /** The same setting with another default (a command whose needs differ, e.g. serve's registry timeouts). */
+    public ConfigField withDefault(String def) {
+        return new ConfigField(name, type, def, validator, description);
+    }
+
     public boolean required() {
         return defaultValue == null;
     }

@@ -71,16 +71,59 @@ public final class ScoringConfig {
             "Directory of local state (the model store and waiting pairs); one per instance.");
     public static final ConfigField DRAIN_INTERVAL = ConfigField.longValue("waiting.drain.interval.ms", 200, 10,
             60_000, "How often pairs that arrived before any model are re-checked.");
+    public static final ConfigField WAITING_MAX_PAIRS = ConfigField.integer("waiting.max.pairs", 100_000, 1,
+            100_000_000, "At most this many pairs wait for a first model (per instance); beyond it, and beyond"
+                    + " waiting.max.bytes, new pairs are dead-lettered as BUFFER_FULL with their exact bytes.");
+    public static final ConfigField WAITING_MAX_BYTES = ConfigField.longValue("waiting.max.bytes", 64L << 20,
+            1024, 1L << 40, "At most this many bytes (key, value and headers) of pairs wait for a first model (per"
+                    + " instance); they are held on the heap (an in-memory store with a changelog): leave room in -Xmx.");
+    public static final ConfigField WAITING_DRAIN_BATCH = ConfigField.integer("waiting.drain.batch", 500, 1,
+            100_000, "Waiting pairs read from the store per drain step once a model serves: bounds the memory of a drain.");
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9464, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
+    public static final ConfigField REGISTRY_WAIT = ConfigField.longValue("registry.wait.max.ms", 60_000, 1_000,
+            600_000, "How long a stream thread waits out a schema-registry fault on one pair before its thread is"
+                    + " replaced (the pair is never dead-lettered for it); the producer's transaction.timeout.ms"
+                    + " and max.poll.interval.ms are raised to this plus 60 s.");
     public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
             600_000, "How long a shutdown waits for Streams to close.");
 
+    /** The instance.id value that turns static membership off. */
+    public static final String NO_INSTANCE_ID = "none";
+    /** The instance.id value that derives it from the host name and state.dir. */
+    public static final String AUTO_INSTANCE_ID = "auto";
+    public static final ConfigField INSTANCE_ID = new ConfigField("instance.id", ConfigField.Type.STRING,
+            AUTO_INSTANCE_ID, v -> v.matches("[A-Za-z0-9._-]{1,200}") ? null
+                    : "must be 1-200 characters of A-Z a-z 0-9 . _ -",
+            "Stable name of this instance for static group membership (group.instance.id = application.id-"
+                    + "instance.id-thread): an instance restarted after a crash gets its partitions back at once"
+                    + " instead of after the dead member's session timeout. Must be unique among running instances."
+                    + " 'auto' = host name + a hash of state.dir; 'none' = dynamic membership.");
+    public static final ConfigField SESSION_TIMEOUT = ConfigField.longValue("session.timeout.ms", 30_000, 6_000,
+            1_800_000, "How long the group waits for an instance that stopped heartbeating before its partitions go"
+                    + " to the others; with static membership also how long a crashed instance that does not come"
+                    + " back holds them.");
+    public static final ConfigField LEAVE_GROUP_ON_SHUTDOWN = ConfigField.bool("shutdown.leave.group", true,
+            "On a requested shutdown, leave the group so other instances take over at once (true), or keep"
+                    + " the partitions for session.timeout.ms so a quick restart finds them unmoved (false).");
+
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
-            GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, METRICS_PORT, SHUTDOWN_TIMEOUT);
+            GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
+            WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
+            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN);
 
-    public static final List<ConfigField> FIELDS = with(ClusterConfig.FIELDS, OWN_FIELDS);
+    /**
+     * The scorer's registry client answers quickly and retries little by itself: RegistryWait does
+     * the waiting (registry.wait.max.ms), and one slow call must stay well inside that budget plus
+     * the transaction margin. Given values still win.
+     */
+    static final Map<String, String> SERVE_REGISTRY_DEFAULTS = Map.of(ClusterConfig.READ_TIMEOUT.name(), "5000",
+            ClusterConfig.CONNECT_TIMEOUT.name(), "5000", ClusterConfig.MAX_RETRIES.name(), "1");
+
+    public static final List<ConfigField> FIELDS = with(ClusterConfig.FIELDS.stream()
+            .map(f -> SERVE_REGISTRY_DEFAULTS.containsKey(f.name()) ? f.withDefault(SERVE_REGISTRY_DEFAULTS.get(f.name())) : f)
+            .toList(), OWN_FIELDS);
 
     /** Fields of a command: the cluster's, then its own. */
     static List<ConfigField> with(List<ConfigField> cluster, List<ConfigField> own) {
@@ -130,6 +173,10 @@ public final class ScoringConfig {
 
     public Duration drainInterval() {
         return Duration.ofMillis(getLong(DRAIN_INTERVAL));
+    }
+
+    public Duration registryWait() {
+        return Duration.ofMillis(getLong(REGISTRY_WAIT));
     }
 
     public Duration shutdownTimeout() {

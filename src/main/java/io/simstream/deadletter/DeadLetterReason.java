@@ -9,5 +9,11 @@ public enum DeadLetterReason {
     /** A side's length differs from the model's input dimension. */
     DIMENSION_MISMATCH,
     /** A side holds NaN or an infinity. */
-    NON_FINITE
+    NON_FINITE,
+    /** An unexpected exception while processing this record (class and message in the reason, stack in a header). */
+    PROCESSING_ERROR,
+    /** The broker refused the output for this record as too large. */
+    RECORD_TOO_LARGE,
+    /** No model yet and the waiting buffer is at waiting.max.pairs or waiting.max.bytes; replay it once a model serves. */
+    BUFFER_FULL
 }

@@ -154,6 +154,11 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The registry's process id, so a test can suspend it (SIGSTOP) to play an unresponsive registry. */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         stopProcess();

@@ -14,6 +14,12 @@ import java.time.Clock;
  * the dimension the service expects.
  */
 public final class ModelLoader {
+    /**
+     * Metadata key `publish --allow-dimension-change` writes into the record: the one way to
+     * replace a serving model by one of another input dimension.
+     */
+    public static final String ALLOW_DIMENSION_CHANGE = "simstream.allow-dimension-change";
+
     private final PairScorerFactory scorers;
     private final int expectedInputDim;
     private final Clock clock;
@@ -26,6 +32,15 @@ public final class ModelLoader {
     }
 
     public LoadedModel load(ModelRecord record) throws ModelRejectedException {
+        return load(record, 0);
+    }
+
+    /**
+     * servingInputDim: the dimension of the model serving now (0 = none). A model of another
+     * dimension would dead-letter every pair sized for the serving one, so it is refused unless
+     * its record says the change is deliberate.
+     */
+    public LoadedModel load(ModelRecord record, int servingInputDim) throws ModelRejectedException {
         if (record.getArtifact() == null || record.getSha256() == null || record.getName() == null) {
             throw new ModelRejectedException(Reason.BAD_RECORD, "record lacks artifact, sha256 or name");
         }
@@ -52,12 +67,25 @@ public final class ModelLoader {
             throw new ModelRejectedException(Reason.DIMENSION_MISMATCH, "service expects input dim "
                     + expectedInputDim + ", artifact has " + artifact.inputDim());
         }
+        if (servingInputDim > 0 && artifact.inputDim() != servingInputDim && !allowsDimensionChange(record)) {
+            throw new ModelRejectedException(Reason.DIMENSION_MISMATCH, "the serving model has input dim "
+                    + servingInputDim + ", this one " + artifact.inputDim() + "; publish it with"
+                    + " --allow-dimension-change if the change is deliberate");
+        }
+        String nonFinite = ModelSanity.firstNonFinite(artifact);
+        if (nonFinite != null) {
+            throw new ModelRejectedException(Reason.NON_FINITE, nonFinite);
+        }
         if (!artifact.head().id().equalsIgnoreCase(record.getHead())) {
             throw new ModelRejectedException(Reason.HEAD_MISMATCH, "record declares head '" + record.getHead()
                     + "', artifact has " + artifact.head().id());
         }
         return new LoadedModel(record.getName(), record.getVersion(), actualSha, scorers.create(artifact),
                 clock.instant());
+    }
+
+    static boolean allowsDimensionChange(ModelRecord record) {
+        return record.getMetadata() != null && "true".equalsIgnoreCase(record.getMetadata().get(ALLOW_DIMENSION_CHANGE));
     }
 
     public static byte[] toArray(ByteBuffer buffer) {

@@ -3,7 +3,13 @@ package io.simstream.lifecycle;
 /** A model record the service refuses to load; the previous model keeps serving. */
 public final class ModelRejectedException extends Exception {
     /** Why a model record was refused (the metric tag and the log line say which). */
-    public enum Reason { SHA_MISMATCH, CORRUPT_ARTIFACT, DIMENSION_MISMATCH, HEAD_MISMATCH, BAD_RECORD }
+    public enum Reason {
+        SHA_MISMATCH, CORRUPT_ARTIFACT, DIMENSION_MISMATCH, HEAD_MISMATCH, BAD_RECORD,
+        /** A weight, bias, threshold or normaliser value is NaN or infinite. */
+        NON_FINITE,
+        /** The bytes on the models topic are not a ModelRecord at all. */
+        UNDECODABLE
+    }
 
     private final Reason reason;
 

@@ -28,6 +28,12 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
                                       Supplier<String> notReadyReason) {
+        return start(port, registry, alive, notReadyReason, () -> "ready");
+    }
+
+    /** readyStatus: the body of a 200 /ready (e.g. which model serves). */
+    public static MetricsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier alive,
+                                      Supplier<String> notReadyReason, Supplier<String> readyStatus) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -42,7 +48,7 @@ public final class MetricsServer implements AutoCloseable {
         });
         server.createContext("/ready", ex -> {
             String why = notReadyReason.get();
-            respond(ex, why == null ? 200 : 503, "text/plain", why == null ? "ready\n" : why + "\n");
+            respond(ex, why == null ? 200 : 503, "text/plain", (why == null ? readyStatus.get() : why) + "\n");
         });
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");

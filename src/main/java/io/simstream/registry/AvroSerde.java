@@ -109,10 +109,22 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return (topic, bytes) -> bytes == null ? null : deserialize(bytes);
     }
 
-    public byte[] serialize(String topic, T data) {
+    /**
+     * Resolves (registers or looks up, as configured) and caches the schema id this serde writes
+     * to topic, so that producing later needs no registry round trip.
+     */
+    public int resolveWriterId(String topic) {
+        return writeTarget(topic).id();
+    }
+
+    private WriteTarget writeTarget(String topic) {
         SerdeSettings settings = registry.serdeSettings();
-        WriteTarget target = targetBySubject.computeIfAbsent(settings.strategy(isKey).subject(topic, isKey, readerSchema),
+        return targetBySubject.computeIfAbsent(settings.strategy(isKey).subject(topic, isKey, readerSchema),
                 subject -> targetFor(subject, settings));
+    }
+
+    public byte[] serialize(String topic, T data) {
+        WriteTarget target = writeTarget(topic);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(MAGIC_BYTE);

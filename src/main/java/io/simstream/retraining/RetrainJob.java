@@ -3,6 +3,8 @@ package io.simstream.retraining;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.data.PairDataset;
+import io.simstream.lifecycle.PublishAbortedException;
+import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.model.ModelArtifact;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
+
+    /** Event type of a round whose publish a newer publisher of the model name fenced. */
+    public static final String PUBLISH_FENCED = "PUBLISH_FENCED";
+    /** Event type of a round a shutdown ended before anything was published. */
+    public static final String ABORTED = "ABORTED";
 
     private final String modelName;
     private final ChallengerTrainer trainer;
@@ -37,6 +44,20 @@ public final class RetrainJob {
         this.holdoutFraction = holdoutFraction;
         this.publisher = publisher;
         this.clock = clock;
+    }
+
+    /** An interrupt (shutdown) anywhere in the round, however the library wrapped it. */
+    private static boolean isShutdown(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof PublishAbortedException
+                    || t instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ModelEvent run(List<LabeledPair> window, ModelArtifact champion) {
@@ -63,9 +84,19 @@ public final class RetrainJob {
             } else {
                 event.setEventType("REJECTED").setReason(verdict.reason());
             }
+        } catch (PublishFencedException e) {
+            // Not a training failure: another retrainer claimed the model name after this round began.
+            LOG.warn("Retraining of {}: publish fenced: {}", modelName, e.getMessage());
+            event.setEventType(PUBLISH_FENCED).setReason(e.getMessage());
         } catch (RuntimeException e) {
-            LOG.error("Retraining of {} failed", modelName, e);
-            event.setEventType("TRAINING_FAILED").setReason(String.valueOf(e.getMessage()));
+            if (isShutdown(e)) {
+                LOG.info("Retraining of {} aborted by a shutdown: {}", modelName, e.getMessage());
+                event.setEventType(ABORTED).setReason("shutdown requested during the round; nothing was published ("
+                        + e.getMessage() + ")");
+            } else {
+                LOG.error("Retraining of {} failed", modelName, e);
+                event.setEventType("TRAINING_FAILED").setReason(String.valueOf(e.getMessage()));
+            }
         }
         Instant end = clock.instant();
         ModelEvent result = event.setDurationMs(end.toEpochMilli() - start.toEpochMilli()).setAt(end).build();

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class RetrainService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainService.class);
     private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(2);
+    /** How long a shutdown lets a round in flight finish before interrupting it. */
+    static final Duration ROUND_GRACE = Duration.ofSeconds(20);
 
     private final RetrainSettings settings;
     private final Map<String, Object> clientConfig;
@@ -75,11 +77,12 @@ public final class RetrainService implements AutoCloseable {
         return t;
     });
     private final KafkaProducer<byte[], byte[]> producer;
-    private final ModelPublisher publisher;
     private final KafkaStreams onlineQuality;
     private final KafkaStreamsMetrics onlineQualityMetrics;
     private final Thread loop;
     private volatile boolean running = true;
+    /** Set first on close: no new round starts, the one in flight may finish while the lock is still held. */
+    private volatile boolean stopping;
     private volatile boolean active;
     private volatile boolean windowReady;
     private volatile Throwable failure;
@@ -110,7 +113,6 @@ public final class RetrainService implements AutoCloseable {
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.publisher = new ModelPublisher(clientConfig, topics.models(), topics.modelHistory(), clock);
         this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
         this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
         onlineQualityMetrics.bindTo(meters);
@@ -189,14 +191,22 @@ public final class RetrainService implements AutoCloseable {
                     added += accept(r, champion) ? 1 : 0;
                 }
                 trigger.onLabels(added);
-                if ((inFlight == null || inFlight.isDone()) && champions.caughtUp()) {
+                if (!stopping && (inFlight == null || inFlight.isDone()) && champions.caughtUp()) {
                     String why = trigger.due(window.size(), clock.instant());
                     if (why != null) {
+                        ModelPublisher roundPublisher = claimPublisher();
+                        if (roundPublisher == null) {
+                            continue;
+                        }
                         trigger.started(clock.instant());
                         List<LabeledPair> snapshot = window.snapshot();
                         ModelArtifact championArtifact = champion == null ? null : champion.artifact();
                         LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
-                        inFlight = training.submit(() -> runRound(snapshot, championArtifact));
+                        try {
+                            inFlight = training.submit(() -> runRound(snapshot, championArtifact, roundPublisher));
+                        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                            roundPublisher.close();
+                        }
                     }
                 }
             }
@@ -244,11 +254,32 @@ public final class RetrainService implements AutoCloseable {
         LOG.warn("Labeled pair {}-{}@{} to {}: {} {}", r.topic(), r.partition(), r.offset(), dlq, reason, message);
     }
 
-    private void runRound(List<LabeledPair> snapshot, ModelArtifact champion) {
-        RetrainJob job = new RetrainJob(settings.modelName(), trainer,
-                new PromotionGate(settings.metric(), settings.tolerance(), settings.minimum()), settings.holdoutFraction(),
-                this::publishIfStillActive, clock);
-        ModelEvent event = job.run(snapshot, champion);
+    /**
+     * Claimed on the consuming thread right after the lock confirmed this instance is active: the
+     * claim (initTransactions) fences the publisher of any earlier active instance, so a zombie
+     * still training after losing the role cannot publish over its successor. null when the
+     * broker refused (the round is tried again on the next loop).
+     */
+    private ModelPublisher claimPublisher() {
+        ModelPublisher p = new ModelPublisher(clientConfig, topics.models(), topics.modelHistory(), clock);
+        try {
+            p.claim(settings.modelName());
+            return p;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not claim the publisher of model '{}': {}; retrying", settings.modelName(), e.toString());
+            p.close();
+            return null;
+        }
+    }
+
+    private void runRound(List<LabeledPair> snapshot, ModelArtifact champion, ModelPublisher roundPublisher) {
+        ModelEvent event;
+        try (roundPublisher) {
+            RetrainJob job = new RetrainJob(settings.modelName(), trainer,
+                    new PromotionGate(settings.metric(), settings.tolerance(), settings.minimum()),
+                    settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock);
+            event = job.run(snapshot, champion);
+        }
         String topic = retrainTopics.modelEvents().name();
         producer.send(new ProducerRecord<>(topic, settings.modelName().getBytes(StandardCharsets.UTF_8),
                 retrainTopics.modelEvents().valueSerde().serializer().serialize(topic, event)));
@@ -258,14 +289,19 @@ public final class RetrainService implements AutoCloseable {
     }
 
     /** A retrainer that lost the active role while training must not publish over the new one. */
-    private long publishIfStillActive(ModelArtifact challenger) {
+    private long publishIfStillActive(ModelArtifact challenger, ModelPublisher roundPublisher) {
+        // A cheap early exit; the fence is the transactional publish itself (see claimPublisher).
         if (!active) {
-            throw new IllegalStateException("lost the active role during training; not publishing");
+            if (stopping) {
+                throw new io.simstream.lifecycle.PublishAbortedException("shutdown before the publish", null);
+            }
+            throw new io.simstream.lifecycle.PublishFencedException(
+                    "lost the active role during training; not publishing", null);
         }
         Map<String, String> meta = Map.of("source", "retrainer", "application", settings.applicationId(),
                 "trainedOn", challenger.createdAt().toString());
         TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), ModelRecords.sizeOf(challenger, settings.modelName(), meta));
-        return publisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
+        return roundPublisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
     }
 
     public boolean isActive() {
@@ -301,21 +337,48 @@ public final class RetrainService implements AutoCloseable {
         return active && !windowReady ? "restoring the training window" : null;
     }
 
+    /**
+     * A round in flight is let finish (its publish commits, or it ends as REJECTED / fenced) for up
+     * to ROUND_GRACE; only then is it interrupted, which aborts its publish transaction and ends
+     * the round as ABORTED, never as a false TRAINING_FAILED. Its event is sent before the producer
+     * closes.
+     */
+    private void finishRound() {
+        training.shutdown();
+        try {
+            if (!training.awaitTermination(ROUND_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.info("A retraining round is still running after {}: interrupting it", ROUND_GRACE);
+                training.shutdownNow();
+                training.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            training.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the consuming loop or the online-quality app died (not a requested stop). */
+    public Throwable failure() {
+        return failure;
+    }
+
     @Override
     public void close() {
-        running = false;
+        stopping = true;
         if (metricsServer != null) {
             metricsServer.close();
         }
+        // The round first, while the loop still holds the lock: a standby taking over now would
+        // fence a publish that is about to commit.
+        finishRound();
+        running = false;
         try {
             loop.join(TimeUnit.SECONDS.toMillis(15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        training.shutdownNow();
         onlineQuality.close(Duration.ofSeconds(15));
         onlineQualityMetrics.close();
-        publisher.close();
         producer.close(Duration.ofSeconds(5));
         meters.close();
     }

@@ -3,6 +3,8 @@ package io.simstream.scoring;
 import io.simstream.avro.DeadLetter;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.deadletter.DeadLetters;
+import io.simstream.registry.RegistryException;
+import io.simstream.registry.SerdeException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,13 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RegistryException && !(exception instanceof SerdeException)) {
+            // Not the record's fault: never dead-letter it. The topology reads both inputs as bytes
+            // (RegistryWait waits there), so this only guards against a serde wired in later.
+            LOG.error("schema registry fault while reading {}-{}@{}; failing the thread so the record is read again: {}",
+                    record.topic(), record.partition(), record.offset(), exception.toString());
+            return Response.fail();
+        }
         if (!pairsTopic.equals(record.topic())) {
             LOG.error("skipping undeserializable record {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), exception.toString());

@@ -1,6 +1,7 @@
 package io.simstream.scoring;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,8 +21,17 @@ public final class ScoringMetrics {
     private final Timer scoring;
     private final AtomicLong lastSwapEpochMs = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lastRejectedVersion = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> lastRejection =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    private final DistributionSummary drainBatches;
+    private final AtomicLong largestDrainBatch = new AtomicLong();
 
     public ScoringMetrics(MeterRegistry registry, LiveModel live) {
+        this.drainBatches = DistributionSummary.builder("simstream.waiting.drain.batch")
+                .description("Waiting pairs read from the store per drain step (bounded by waiting.drain.batch)")
+                .register(registry);
         this.registry = registry;
         this.decisions = Counter.builder("simstream.decisions").description("Pairs scored").register(registry);
         this.swaps = Counter.builder("simstream.model.swaps").description("Models swapped in").register(registry);
@@ -36,6 +46,8 @@ public final class ScoringMetrics {
                 .description("Epoch seconds of the last swap").baseUnit("seconds").register(registry);
         Gauge.builder("simstream.pairs.waiting", pending, AtomicLong::get)
                 .description("Pairs buffered until a model is loaded").register(registry);
+        Gauge.builder("simstream.model.last.rejected.version", lastRejectedVersion, AtomicLong::get)
+                .description("Version of the last model record refused (0 = none; -1 = undecodable)").register(registry);
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetterCounter(r);
         }
@@ -61,8 +73,16 @@ public final class ScoringMetrics {
         lastSwapEpochMs.set(at.getEpochSecond());
     }
 
-    public void modelRejected(ModelRejectedException.Reason reason) {
+    /** One refused model record (version -1 when it could not even be decoded). */
+    public void modelRejected(ModelRejectedException.Reason reason, long version, String why) {
         rejectionCounter(reason).increment();
+        lastRejectedVersion.set(version);
+        lastRejection.set((version < 0 ? "an undecodable record" : "v" + version) + " (" + why + ")");
+    }
+
+    /** The last refused model record and why, or null; /ready shows it. */
+    public String lastRejection() {
+        return lastRejection.get();
     }
 
     public void staleModelIgnored() {
@@ -74,6 +94,20 @@ public final class ScoringMetrics {
     }
 
     /** Pairs buffered in this instance until a model is loaded. */
+    public void drainBatch(int pairs) {
+        drainBatches.record(pairs);
+        largestDrainBatch.accumulateAndGet(pairs, Math::max);
+    }
+
+    /** Drain steps so far, and the largest one: what a drain held in memory at most. */
+    public long drainBatchCount() {
+        return drainBatches.count();
+    }
+
+    public long largestDrainBatch() {
+        return largestDrainBatch.get();
+    }
+
     public long waitingPairs() {
         return pending.get();
     }

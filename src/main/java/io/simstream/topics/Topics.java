@@ -15,7 +15,7 @@ import org.apache.kafka.streams.kstream.Produced;
 /**
  * The one place that defines every topic of the scoring service with its serdes and configs.
  * Keys: the pair id for pairs and decisions, the model name for models. The scorer itself treats
- * pair keys as bytes end to end ({@link #pairsAsReceived()}), so decisions and dead letters carry
+ * pair keys as bytes end to end ({@link #pairsAsBytes()}), so decisions and dead letters carry
  * the key exactly as it arrived; readers may decode them as strings.
  */
 public final class Topics {
@@ -88,11 +88,18 @@ public final class Topics {
     }
 
     /**
-     * Pairs as the scorer reads them: keys stay bytes (a decision's key is the pair's key byte for
-     * byte, UTF-8 or not), values are decoded with their bytes kept ({@link Received}).
+     * Pairs as the scorer reads them: key and value stay the bytes that arrived (a decision's key is
+     * the pair's key byte for byte, UTF-8 or not). The scorer decodes values itself, so a registry
+     * fault waits instead of reaching a deserialization handler, and a dead letter or a waiting pair
+     * keeps exactly those bytes (no re-encoding, which would change the schema id and lose fields).
      */
-    public Consumed<byte[], Received<VectorPair>> pairsAsReceived() {
-        return Consumed.with(Serdes.ByteArray(), Received.serde(pairs.valueSerde().deserializer()));
+    public Consumed<byte[], byte[]> pairsAsBytes() {
+        return Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+    }
+
+    /** Model records as the scorer's global store reads them: decoded there, with the same registry wait. */
+    public Consumed<String, byte[]> modelsAsBytes() {
+        return Consumed.with(models.keySerde(), Serdes.ByteArray());
     }
 
     /** Decisions written under the pair's key bytes. */

@@ -31,6 +31,21 @@ class ScoringConfigTest {
     }
 
     @Test
+    void serveKeepsItsRegistryCallsShortSoRegistryWaitDoesTheWaitingUnlessGivenOtherwise() {
+        ScoringConfig c = ScoringConfig.of(Map.of("bootstrap.servers", "b:1", "registry.url", "http://r"));
+        assertEquals("5000", c.registryClientSettings().get("http.read.timeout.ms"));
+        assertEquals("5000", c.registryClientSettings().get("http.connect.timeout.ms"));
+        assertEquals("1", c.registryClientSettings().get("max.retries"));
+        ScoringConfig given = ScoringConfig.of(Map.of("bootstrap.servers", "b:1", "registry.url", "http://r",
+                "registry.http.read.timeout.ms", "20000", "registry.max.retries", "0"));
+        assertEquals("20000", given.registryClientSettings().get("http.read.timeout.ms"));
+        assertEquals("0", given.registryClientSettings().get("max.retries"));
+        // Other commands keep the cluster defaults.
+        assertEquals("30000", RetrainConfig.of(Map.of("bootstrap.servers", "b:1", "registry.url", "http://r"))
+                .cluster().registryClientSettings().get("http.read.timeout.ms"));
+    }
+
+    @Test
     void kafkaPrefixedKeysPassThroughAndRegistryKeysGoToTheRegistryClientUnderConfluentNames() {
         ScoringConfig c = ScoringConfig.load(null, Map.of("SIMSTREAM_KAFKA_SECURITY_PROTOCOL", "SSL"), Map.of(
                 "bootstrap.servers", "b:1", "registry.url", "http://r", "kafka.sasl.mechanism", "PLAIN",

@@ -79,4 +79,35 @@ class RetrainJobTest {
         assertEquals("training diverged", failed.getReason());
         assertEquals(0, publishes.get());
     }
+
+    @Test
+    void aShutdownDuringTheRoundIsReportedAsAbortedNotAsATrainingFailure() {
+        // SIGTERM interrupts the round: in the publish (its transaction aborted) ...
+        RetrainJob interruptedPublish = new RetrainJob("m", (data, champ) -> TestModels.random(DIM, 2),
+                new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.2, a -> {
+                    throw new io.simstream.lifecycle.PublishAbortedException("interrupted while publishing",
+                            new InterruptedException());
+                }, Clock.systemUTC());
+        ModelEvent e = interruptedPublish.run(window(100), null);
+        assertEquals(RetrainJob.ABORTED, e.getEventType(), e.toString());
+        assertTrue(e.getReason().contains("nothing was published"), e.getReason());
+
+        // ... or in training, however the trainer wrapped the interrupt.
+        RetrainJob interruptedTraining = new RetrainJob("m", (data, champ) -> {
+            throw new IllegalStateException("fit stopped", new InterruptedException("sleep interrupted"));
+        }, new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.2, a -> 1, Clock.systemUTC());
+        assertEquals(RetrainJob.ABORTED, interruptedTraining.run(window(100), null).getEventType());
+    }
+
+    @Test
+    void aFencedPublishIsReportedAsFenced() {
+        RetrainJob fenced = new RetrainJob("m", (data, champ) -> TestModels.random(DIM, 2),
+                new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.2, a -> {
+                    throw new io.simstream.lifecycle.PublishFencedException("a newer publisher fenced this one", null);
+                }, Clock.systemUTC());
+        ModelEvent e = fenced.run(window(100), null);
+        assertEquals(RetrainJob.PUBLISH_FENCED, e.getEventType());
+        assertEquals("a newer publisher fenced this one", e.getReason());
+        assertNull(e.getChallengerVersion());
+    }
 }

@@ -10,6 +10,7 @@ import io.simstream.avro.ModelRecord;
 import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
+import io.simstream.deadletter.DeadLetters;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.PairScorerFactory;
@@ -70,6 +71,14 @@ class ExactBytesTopologyTest {
     @BeforeEach
     void start() {
         registry = new InMemorySchemaRegistry();
+        start(new WaitingBuffer(Long.MAX_VALUE, Long.MAX_VALUE, 1000), PairScorerFactory.SCALAR);
+    }
+
+    /** (Re)builds the driver on the same registry, so the pairs written so far keep their schema ids. */
+    private void start(WaitingBuffer waiting, PairScorerFactory scorers) {
+        if (driver != null) {
+            driver.close();
+        }
         topics = Topics.forServices(TopicNames.DEFAULT, registry, 1);
         LiveModel live = new LiveModel("default");
         ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
@@ -81,8 +90,9 @@ class ExactBytesTopologyTest {
         props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
                 topics.deadLetters().valueSerde().serializer(), metrics, "exact"));
         driver = new TopologyTestDriver(ScoringTopology.build(topics, new ScoringTopology.Settings("exact",
-                topics.pairs().name(), Duration.ofMillis(50)), live, new ModelLoader(PairScorerFactory.SCALAR, 0,
-                Clock.systemUTC()), metrics, Clock.systemUTC()), props);
+                topics.pairs().name(), Duration.ofMillis(50), waiting), live, new ModelLoader(scorers, 0,
+                Clock.systemUTC()), metrics, new RegistryWait(Duration.ofSeconds(5)), RegistryWait.unbounded(),
+                Clock.systemUTC()), props);
         models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(), topics.models().valueSerde().serializer());
         raw = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.ByteArray().deserializer(),
@@ -185,6 +195,58 @@ class ExactBytesTopologyTest {
         assertArrayEquals(tooShort, bytes(dl.getOriginalValue()));
         assertArrayEquals(NOT_UTF8, bytes(dl.getOriginalKey()));
         assertHeaders(dl.getOriginalHeaders());
+    }
+
+    @Test
+    void bufferFullDeadLettersKeepKeyValueAndHeadersAndWaitingPairsLeaveWithTheirHeaders() throws Exception {
+        start(new WaitingBuffer(1, Long.MAX_VALUE, 10), PairScorerFactory.SCALAR);
+        byte[] first = v2Pair("waits", DIM);
+        byte[] second = v2Pair("refused", DIM);
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, first, headers()));
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, second, headers()));
+        DeadLetter dl = deadLetters.readValue();
+        assertEquals("BUFFER_FULL", dl.getErrorType());
+        assertArrayEquals(second, bytes(dl.getOriginalValue()));
+        assertArrayEquals(NOT_UTF8, bytes(dl.getOriginalKey()));
+        assertHeaders(dl.getOriginalHeaders());
+
+        publishModel();
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        TestRecord<byte[], PairDecision> decided = decisions.readRecord();
+        assertEquals("waits", decided.value().getPairId());
+        assertArrayEquals(NOT_UTF8, decided.key());
+        assertHeaders(DeadLetters.headersOf(decided.headers()));
+    }
+
+    @Test
+    void anUnexpectedErrorWhileScoringDeadLettersTheBytesAndHeadersThatArrived() throws Exception {
+        start(new WaitingBuffer(Long.MAX_VALUE, Long.MAX_VALUE, 10), artifact -> new io.simstream.model.PairScorer() {
+            @Override
+            public float score(float[] left, float[] right) {
+                throw new IllegalStateException("kernel bug on purpose");
+            }
+
+            @Override
+            public io.simstream.model.ModelArtifact model() {
+                return artifact;
+            }
+        });
+        byte[] waiting = v2Pair("waited", DIM);
+        raw.pipeInput(new TestRecord<>(NOT_UTF8, waiting, headers()));
+        publishModel();
+        byte[] live = v2Pair("live", DIM);
+        raw.pipeInput(new TestRecord<>((byte[]) null, live, headers()));
+        List<DeadLetter> dead = deadLetters.readValuesToList();
+        assertEquals(2, dead.size(), "the waiting pair (drained first) and the live one");
+        assertArrayEquals(waiting, bytes(dead.get(0).getOriginalValue()));
+        assertArrayEquals(NOT_UTF8, bytes(dead.get(0).getOriginalKey()));
+        assertArrayEquals(live, bytes(dead.get(1).getOriginalValue()));
+        assertNull(dead.get(1).getOriginalKey());
+        for (DeadLetter d : dead) {
+            assertEquals("PROCESSING_ERROR", d.getErrorType());
+            assertHeaders(d.getOriginalHeaders());
+        }
+        assertEquals(true, decisions.isEmpty());
     }
 
     static byte[] bytes(ByteBuffer b) {

@@ -32,20 +32,21 @@ class ModelStoreRestoreTest {
     private final ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
     private final Topics topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
 
-    private KeyValueStore<String, ModelRecord> storeHolding(MockProcessorContext<Void, Void> context,
-                                                           Map<String, ModelRecord> records) {
-        KeyValueStore<String, ModelRecord> store = Stores.keyValueStoreBuilder(
+    private KeyValueStore<String, byte[]> storeHolding(MockProcessorContext<Void, Void> context,
+                                                      Map<String, ModelRecord> records) {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(ScoringTopology.MODEL_STORE), Serdes.String(),
-                topics.models().valueSerde()).withLoggingDisabled().build();
+                Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
-        records.forEach(store::put);
+        records.forEach((k, v) -> store.put(k, topics.models().valueSerde().serializer().serialize(topics.models().name(), v)));
         return store;
     }
 
     private ModelStoreProcessor processor() {
-        return new ModelStoreProcessor(ScoringTopology.MODEL_STORE, live,
-                new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()), metrics);
+        return new ModelStoreProcessor(ScoringTopology.MODEL_STORE, topics.models().name(), live,
+                new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()),
+                topics.models().valueSerde().deserializer(), RegistryWait.unbounded(), metrics);
     }
 
     @Test
@@ -73,5 +74,21 @@ class ModelStoreRestoreTest {
 
         assertFalse(live.isLoaded());
         assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.SHA_MISMATCH));
+    }
+
+    @Test
+    void aRejectedRecordSeenAgainAtTheSameOffsetIsCountedOnce() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(new Properties());
+        storeHolding(context, Map.of());
+        ModelStoreProcessor p = processor();
+        p.init(context);
+        byte[] garbage = {1, 2, 3};
+        context.setRecordMetadata(topics.models().name(), 0, 5);
+        p.process(new org.apache.kafka.streams.processor.api.Record<>("default", garbage, 0));
+        p.process(new org.apache.kafka.streams.processor.api.Record<>("default", garbage, 0));
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.UNDECODABLE), "a replay is not a new rejection");
+        context.setRecordMetadata(topics.models().name(), 0, 6);
+        p.process(new org.apache.kafka.streams.processor.api.Record<>("default", garbage, 0));
+        assertEquals(2.0, metrics.rejectionCount(ModelRejectedException.Reason.UNDECODABLE), "another offset counts");
     }
 }

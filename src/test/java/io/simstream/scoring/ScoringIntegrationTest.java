@@ -70,7 +70,9 @@ class ScoringIntegrationTest {
             h.sendPairs(0, 40);
             Await.until("40 pairs waiting for a model", () -> a.metrics().waitingPairs(), n -> n == 40, WAIT);
             assertEquals(List.of(), h.decisions.poll(), "no decision without a model");
-            assertEquals("no model 'default' loaded yet", a.notReadyReason());
+            String reason = a.notReadyReason();
+            assertTrue(reason.startsWith("no model 'default' loaded yet; 40 pairs (") && reason.endsWith(" bytes) waiting"),
+                    "/ready says no model and how much waits: " + reason);
 
             assertEquals(1L, h.publish(1).version());
             List<ConsumerRecord<String, PairDecision>> first = awaitDecisions(h, 40);
@@ -120,7 +122,7 @@ class ScoringIntegrationTest {
             assertTrue(metrics.contains("simstream_dead_letters_total{reason=\"NON_FINITE\"} 1.0"), "dead letters by reason");
             assertTrue(metrics.contains("simstream_scoring_latency_seconds_bucket"), "scoring latency histogram");
             assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics are bound");
-            assertEquals("ready\n", get(a, "/ready"));
+            assertEquals("ready: serving model 'default' v2\n", get(a, "/ready"), "/ready names the serving version");
             assertEquals("alive\n", get(a, "/health"));
 
             h.stop(a);

@@ -68,10 +68,16 @@ class ScoringTopologyTest {
     }
 
     private void startWith(int expectedDim) {
+        startWith(expectedDim, PairScorerFactory.SCALAR);
+    }
+
+    private TestInputTopic<String, byte[]> rawModels;
+
+    private void startWith(int expectedDim, PairScorerFactory scorers) {
         topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
         live = new LiveModel("default");
         metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
-        ModelLoader loader = new ModelLoader(PairScorerFactory.SCALAR, expectedDim, Clock.systemUTC());
+        ModelLoader loader = new ModelLoader(scorers, expectedDim, Clock.systemUTC());
         var settings = new ScoringTopology.Settings(APP, topics.pairs().name(), Duration.ofMillis(100));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
@@ -80,11 +86,14 @@ class ScoringTopologyTest {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
                 topics.deadLetters().valueSerde().serializer(), metrics, APP));
-        driver = new TopologyTestDriver(ScoringTopology.build(topics, settings, live, loader, metrics, Clock.systemUTC()), props);
+        driver = new TopologyTestDriver(ScoringTopology.build(topics, settings, live, loader, metrics,
+                new RegistryWait(Duration.ofSeconds(5)), RegistryWait.unbounded(), Clock.systemUTC()), props);
         models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
                 topics.models().valueSerde().serializer());
         pairs = driver.createInputTopic(topics.pairs().name(), Serdes.String().serializer(),
                 topics.pairs().valueSerde().serializer());
+        rawModels = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
         rawPairs = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
         decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
@@ -312,9 +321,113 @@ class ScoringTopologyTest {
         publish(TestModels.random(DIM, 1), 1);
         models.pipeInput("other", ModelRecords.of(TestModels.random(DIM, 9), "other", 5, Map.of(), Instant.now()));
         assertEquals(1L, live.version());
-        var store = driver.<String, ModelRecord>getKeyValueStore(ScoringTopology.MODEL_STORE);
-        assertEquals(5L, store.get("other").getVersion());
-        assertEquals(1L, store.get("default").getVersion());
+        var store = driver.<String, byte[]>getKeyValueStore(ScoringTopology.MODEL_STORE);
+        var serde = topics.models().valueSerde();
+        assertEquals(5L, serde.deserializer().deserialize(topics.models().name(), store.get("other")).getVersion());
+        assertEquals(1L, serde.deserializer().deserialize(topics.models().name(), store.get("default")).getVersion());
+    }
+
+    @Test
+    void aValidModelOfAnotherDimensionIsRejectedUnlessItsRecordAllowsTheChange() {
+        publish(TestModels.random(DIM, 1), 1);
+        publish(TestModels.random(DIM / 2, 2), 2);
+        assertEquals(1L, live.version(), "the serving model stays");
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.DIMENSION_MISMATCH));
+        assertTrue(metrics.lastRejection().startsWith("v2 ("), metrics.lastRejection());
+        pairs.pipeInput("a", TestModels.pair("p", rnd, DIM));
+        assertEquals(1L, decisions.readValue().getModelVersion(), "pairs sized for the serving model still score");
+
+        models.pipeInput("default", ModelRecords.of(TestModels.random(DIM / 2, 3), "default", 3,
+                Map.of(ModelLoader.ALLOW_DIMENSION_CHANGE, "true"), Instant.now()));
+        assertEquals(3L, live.version(), "an explicit, recorded change is accepted");
+        assertEquals(DIM / 2, live.current().inputDim());
+    }
+
+    @Test
+    void aModelWithNonFiniteValuesIsRejected() {
+        publish(TestModels.random(DIM, 1), 1);
+        ModelArtifact good = TestModels.random(DIM, 2);
+        float[] mean = good.normalizer().mean().clone();
+        mean[3] = Float.NaN;
+        ModelArtifact poisoned = good.toBuilder().normalizer(new io.simstream.model.Normalizer(mean,
+                good.normalizer().scale())).build();
+        publish(poisoned, 2);
+        // (A non-finite threshold never gets this far: the artifact format itself refuses it.)
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.NON_FINITE));
+        assertEquals(1L, live.version());
+        assertTrue(metrics.lastRejection().contains("normaliser mean[3] is NaN"), metrics.lastRejection());
+    }
+
+    @Test
+    void aNonFiniteWeightInAnyEnsembleMemberIsRejected() {
+        publish(TestModels.random(DIM, 1), 1);
+        List<io.simstream.model.EncoderMember> members = new ArrayList<>();
+        for (int m = 0; m < 3; m++) {
+            members.add(TestModels.random(DIM, 10 + m).members().get(0));
+        }
+        io.simstream.model.DenseLayer l = members.get(2).encoder().get(1);
+        float[] w = l.weights().clone();
+        w[4] = Float.POSITIVE_INFINITY;
+        List<io.simstream.model.DenseLayer> layers = new ArrayList<>(members.get(2).encoder());
+        layers.set(1, new io.simstream.model.DenseLayer(l.in(), l.out(), w, l.bias()));
+        members.set(2, new io.simstream.model.EncoderMember(layers, members.get(2).headLayer()));
+        ModelArtifact ensemble = TestModels.random(DIM, 2).toBuilder().members(members).build();
+        assertEquals(3, ensemble.ensembleSize());
+        publish(ensemble, 2);
+        assertEquals(1.0, metrics.rejectionCount(ModelRejectedException.Reason.NON_FINITE));
+        assertEquals(1L, live.version(), "member 0 is fine, yet the ensemble would score Infinity/NaN");
+        assertTrue(metrics.lastRejection().contains("ensemble member 2 encoder layer 1 weights[4] is Infinity"),
+                metrics.lastRejection());
+
+        members.set(2, TestModels.random(DIM, 12).members().get(0));
+        publish(TestModels.random(DIM, 2).toBuilder().members(members).build(), 3);
+        assertEquals(3L, live.version(), "a finite ensemble is accepted");
+    }
+
+    @Test
+    void anUndecodableModelRecordIsCountedOnceAndTheServingModelStays() {
+        publish(TestModels.random(DIM, 1), 1);
+        rawModels.pipeInput("default", "not avro".getBytes(StandardCharsets.UTF_8));
+        rawModels.pipeInput("default", new byte[] {0, 0, 0, 0});
+        assertEquals(2.0, metrics.rejectionCount(ModelRejectedException.Reason.UNDECODABLE));
+        assertEquals(1L, live.version());
+        pairs.pipeInput("a", TestModels.pair("p", rnd, DIM));
+        assertEquals(1L, decisions.readValue().getModelVersion());
+    }
+
+    @Test
+    void anUnexpectedErrorOnOnePairDeadLettersItAndTheNextPairIsScored() {
+        driver.close();
+        startWith(0, artifact -> new io.simstream.model.PairScorer() {
+            private final ScalarPairScorer inner = new ScalarPairScorer(artifact);
+
+            @Override
+            public float score(float[] left, float[] right) {
+                if (left[0] == 999f) {
+                    throw new IllegalStateException("kernel bug on purpose");
+                }
+                return inner.score(left, right);
+            }
+
+            @Override
+            public ModelArtifact model() {
+                return artifact;
+            }
+        });
+        publish(TestModels.random(DIM, 1), 1);
+        VectorPair bad = TestModels.pair("bad", rnd, DIM);
+        List<Float> left = new ArrayList<>(bad.getLeft());
+        left.set(0, 999f);
+        bad.setLeft(left);
+        byte[] badBytes = topics.pairs().valueSerde().serializer().serialize(topics.pairs().name(), bad);
+        rawPairs.pipeInput("bad".getBytes(StandardCharsets.UTF_8), badBytes);
+        pairs.pipeInput("good", TestModels.pair("good", rnd, DIM));
+
+        DeadLetter dead = deadLetters.readValue();
+        assertEquals("PROCESSING_ERROR", dead.getErrorType());
+        assertEquals("java.lang.IllegalStateException: kernel bug on purpose", dead.getReason());
+        assertArrayEquals(badBytes, bytes(dead.getOriginalValue()), "the exact bytes that arrived");
+        assertEquals(List.of("good"), decisions.readValuesToList().stream().map(PairDecision::getPairId).toList());
     }
 
     private static byte[] bytes(ByteBuffer b) {
