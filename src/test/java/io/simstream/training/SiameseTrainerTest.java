@@ -49,7 +49,8 @@ class SiameseTrainerTest {
             assertTrue(test.confusionAt(r.artifact().threshold()).accuracy() > 0.8, head + " accuracy");
             assertTrue(progress.stream().filter(l -> l.startsWith("epoch")).count() == r.epochsRun(),
                     "one progress line per epoch");
-            assertTrue(progress.get(0).contains("val AUC"));
+            assertTrue(progress.get(0).startsWith("split row-order:"), "the split and its leakage come first");
+            assertTrue(progress.stream().filter(l -> l.startsWith("epoch")).findFirst().orElseThrow().contains("val AUC"));
         }
     }
 
