@@ -150,11 +150,14 @@ class DlqReplayIntegrationTest {
             assertEquals(null, headers.get(1).value());
             assertArrayEquals("second-1".getBytes(), headers.get(2).value());
 
-            // Once a model of dimension 8 is live, the narrow pairs replay and are scored.
+            // Once a model of dimension 8 is live, the narrow pairs replay and are scored. The scorer
+            // refuses a change of input dimension unless the record allows it (publish
+            // --allow-dimension-change), as an operator moving to the new shape would.
             var publisher = new io.simstream.lifecycle.ModelPublisher(Map.of("bootstrap.servers", h.bootstrap),
                     h.topics.models(), h.topics.modelHistory(), java.time.Clock.systemUTC());
             try (publisher) {
-                publisher.publish(TestModels.random(8, 5), "default", java.util.OptionalLong.empty(), Map.of());
+                publisher.publish(TestModels.random(8, 5), "default", java.util.OptionalLong.empty(),
+                        Map.of(io.simstream.lifecycle.ModelLoader.ALLOW_DIMENSION_CHANGE, "true"));
             }
             Await.until("scorer serving v2", () -> scorer.liveModel().version(), v -> v == 2L, WAIT);
             byte[][] originals = new byte[5][];
