@@ -120,7 +120,8 @@ class SlimJarIT {
                     "--topic", names.models()).redirectErrorStream(true).redirectOutput(publishLog.toFile()).start();
             assertTrue(publish.waitFor(120, TimeUnit.SECONDS));
             assertEquals(0, publish.exitValue(), Files.readString(publishLog));
-            Await.until("/ready to be ready", () -> http(port, "/ready"), "ready\n"::equals, Duration.ofSeconds(90));
+            Await.until("/ready to be ready", () -> http(port, "/ready"),
+                    body -> body.startsWith("ready: serving model 'default' v1"), Duration.ofSeconds(90));
 
             try (KafkaProducer<String, VectorPair> producer = new KafkaProducer<>(
                     Map.of("bootstrap.servers", KAFKA.bootstrapServers()), Serdes.String().serializer(),
