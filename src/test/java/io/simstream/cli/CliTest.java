@@ -7,45 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.simstream.model.ModelArtifact;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
+import io.simstream.testkit.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CliTest {
     @TempDir
     Path dir;
 
-    /** Runs the CLI the way main() does and captures stdout and stderr. */
-    private record Run(int exit, String out, String err) {
-    }
 
-    private Run run(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
+    private CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void badCsvIsOneLineExitTwoWithoutStackTrace() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "v0,v1,v2,v3,class\n1,2,3,4,1\n1,2,x,4,0\n");
-        Run r = run("train", "--train", bad.toString(), "--out", dir.resolve("o").toString());
+        CliRun r = run("train", "--train", bad.toString(), "--out", dir.resolve("o").toString());
         assertEquals(Main.EXIT_USER_ERROR, r.exit());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line: " + err);
@@ -55,17 +36,17 @@ class CliTest {
 
     @Test
     void missingFilesAreUserErrors() {
-        Run train = run("train", "--train", dir.resolve("none.csv").toString(), "--out", dir.toString());
+        CliRun train = run("train", "--train", dir.resolve("none.csv").toString(), "--out", dir.toString());
         assertEquals(Main.EXIT_USER_ERROR, train.exit());
         assertTrue(train.err().contains("file does not exist"), train.err());
-        Run eval = run("evaluate", "--model", dir.resolve("none.simstream").toString(), "--data", "x.csv");
+        CliRun eval = run("evaluate", "--model", dir.resolve("none.simstream").toString(), "--data", "x.csv");
         assertEquals(Main.EXIT_USER_ERROR, eval.exit());
         assertTrue(eval.err().contains("model file does not exist"), eval.err());
     }
 
     @Test
     void badOptionValueIsAUserError() {
-        Run r = run("train", "--train", "a.csv", "--out", "o", "--head", "cosine");
+        CliRun r = run("train", "--train", "a.csv", "--out", "o", "--head", "cosine");
         assertEquals(Main.EXIT_USER_ERROR, r.exit());
         assertTrue(r.err().contains("unknown head 'cosine'"), r.err());
     }
@@ -77,7 +58,7 @@ class CliTest {
                 {"models", "rollback"}, {"dlq", "replay"}, {"serve"}, {"publish"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
-            Run r = run(args);
+            CliRun r = run(args);
             assertEquals(0, r.exit(), String.join(" ", cmd));
             assertTrue(r.out().contains("Usage:"), r.out());
         }
@@ -91,7 +72,7 @@ class CliTest {
         assertEquals(0, run("generate", "--rows", "200", "--dim", "200", "--seed", "2", "--difficulty", "easy",
                 "--out", test.toString()).exit());
         Path out = dir.resolve("run");
-        Run t = run("train", "--train", train.toString(), "--test", test.toString(), "--out", out.toString(),
+        CliRun t = run("train", "--train", train.toString(), "--test", test.toString(), "--out", out.toString(),
                 "--max-epochs", "8", "--layers", "32,32,16");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("epoch   1"), t.out());
@@ -110,7 +91,7 @@ class CliTest {
         assertEquals(200, model.inputDim());
 
         Path evalOut = dir.resolve("eval");
-        Run e = run("evaluate", "--model", out.resolve("model.simstream").toString(), "--data", test.toString(),
+        CliRun e = run("evaluate", "--model", out.resolve("model.simstream").toString(), "--data", test.toString(),
                 "--out", evalOut.toString());
         assertEquals(0, e.exit(), e.err());
         JsonNode em = new ObjectMapper().readTree(evalOut.resolve("metrics.json").toFile());
@@ -123,7 +104,7 @@ class CliTest {
         Path train = dir.resolve("train.csv");
         assertEquals(0, run("generate", "--rows", "300", "--dim", "16", "--seed", "3", "--out", train.toString()).exit());
         Path out = dir.resolve("ens");
-        Run t = run("train", "--train", train.toString(), "--out", out.toString(), "--max-epochs", "4",
+        CliRun t = run("train", "--train", train.toString(), "--out", out.toString(), "--max-epochs", "4",
                 "--layers", "16,16,8", "--split", "disjoint", "--ensemble", "2", "--seed", "1");
         assertEquals(0, t.exit(), t.err());
         assertTrue(t.out().contains("split disjoint:"), t.out());
@@ -142,7 +123,7 @@ class CliTest {
         assertEquals(2, model.ensembleSize());
         assertEquals("global", model.inputScaling());
 
-        Run noRefit = run("train", "--train", train.toString(), "--out", dir.resolve("plain").toString(),
+        CliRun noRefit = run("train", "--train", train.toString(), "--out", dir.resolve("plain").toString(),
                 "--max-epochs", "3", "--layers", "16,16,8", "--no-refit", "--scaling", "per-column");
         assertEquals(0, noRefit.exit(), noRefit.err());
         JsonNode p = new ObjectMapper().readTree(dir.resolve("plain").resolve("metrics.json").toFile());
@@ -157,13 +138,13 @@ class CliTest {
     void diagnosePrintsTextOrJsonAndWritesTheFile() throws Exception {
         Path data = dir.resolve("d.csv");
         assertEquals(0, run("generate", "--rows", "200", "--dim", "8", "--seed", "4", "--out", data.toString()).exit());
-        Run text = run("diagnose", "--data", data.toString(), "--out", dir.resolve("diag").toString());
+        CliRun text = run("diagnose", "--data", data.toString(), "--out", dir.resolve("diag").toString());
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().contains("class balance:"), text.out());
         assertTrue(text.out().contains("-> scale the inputs"), "tiny synthetic values start all-same: " + text.out());
         JsonNode file = new ObjectMapper().readTree(dir.resolve("diag").resolve("diagnosis.json").toFile());
         assertEquals(200, file.get("pairs").asInt());
-        Run json = run("diagnose", "--data", data.toString(), "--json");
+        CliRun json = run("diagnose", "--data", data.toString(), "--json");
         assertEquals(0, json.exit(), json.err());
         assertEquals(file.get("findings").size(), new ObjectMapper().readTree(json.out()).get("findings").size());
     }
@@ -174,7 +155,7 @@ class CliTest {
         assertEquals(0, run("generate", "--rows", "120", "--dim", "8", "--seed", "5", "--out", data.toString()).exit());
         Path out = dir.resolve("bench.json");
         // Tiny on purpose: this checks the command, not the figures.
-        Run r = run("bench", "train", "--train", data.toString(), "--test", data.toString(), "--ensembles", "2",
+        CliRun r = run("bench", "train", "--train", data.toString(), "--test", data.toString(), "--ensembles", "2",
                 "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode b = new ObjectMapper().readTree(out.toFile());

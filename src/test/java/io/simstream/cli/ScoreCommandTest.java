@@ -16,39 +16,22 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
 import io.simstream.scoring.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
+import io.simstream.testkit.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `score` through the CLI: decisions per row equal the kernel's, metrics when labels exist, errors name the line. */
 class ScoreCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private Run run(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
+    private CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path model(ModelArtifact artifact) throws Exception {
@@ -81,7 +64,7 @@ class ScoreCommandTest {
         ModelArtifact artifact = TestModels.random(6, 3, Head.CONTRASTIVE, 1.1f);
         Path data = csv("unlabeled.csv", 50, 6, false, 9);
         Path out = dir.resolve("out/decisions.csv");
-        Run r = run("score", "--model", model(artifact).toString(), "--data", data.toString(), "--out", out.toString());
+        CliRun r = run("score", "--model", model(artifact).toString(), "--data", data.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals("row,score,same,threshold", lines.get(0));
@@ -108,7 +91,7 @@ class ScoreCommandTest {
         ModelArtifact artifact = TestModels.random(4, 5, Head.BCE, 0.5f);
         Path data = csv("labeled.csv", 80, 4, true, 11);
         Path out = dir.resolve("decisions.csv");
-        Run r = run("score", "--model", model(artifact).toString(), "--data", data.toString(), "--out", out.toString());
+        CliRun r = run("score", "--model", model(artifact).toString(), "--data", data.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Files.readAllLines(out);
         assertEquals("row,score,same,threshold,class", lines.get(0));
@@ -129,12 +112,12 @@ class ScoreCommandTest {
         Path m = model(TestModels.random(2, 1));
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "v0,v1,v2,v3\n1,2,3,4\n1,2,oops,4\n");
-        Run r = run("score", "--model", m.toString(), "--data", bad.toString(), "--out", dir.resolve("d.csv").toString());
+        CliRun r = run("score", "--model", m.toString(), "--data", bad.toString(), "--out", dir.resolve("d.csv").toString());
         assertEquals(Main.EXIT_USER_ERROR, r.exit());
         assertTrue(r.err().strip().equals("error: " + bad + ": line 3, column 3 (v2): expected a number, found 'oops'"),
                 r.err());
         Path wide = csv("wide.csv", 3, 5, false, 1);
-        Run w = run("score", "--model", m.toString(), "--data", wide.toString(), "--out", dir.resolve("d.csv").toString());
+        CliRun w = run("score", "--model", m.toString(), "--data", wide.toString(), "--out", dir.resolve("d.csv").toString());
         assertEquals(Main.EXIT_USER_ERROR, w.exit());
         assertTrue(w.err().contains("dimension 5 but the model expects 2"), w.err());
         assertEquals(0, run("score", "--help").exit());

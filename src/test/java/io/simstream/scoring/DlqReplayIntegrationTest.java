@@ -8,15 +8,11 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
-import io.simstream.cli.Main;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.CliRun;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.topics.TopicScan;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +35,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * `dlq replay` on a real broker, the real registry and a running scorer: pairs dead-lettered for a
@@ -53,24 +48,12 @@ class DlqReplayIntegrationTest {
     @RegisterExtension
     static final BrokerPerClass KAFKA = new BrokerPerClass();
 
-    private record Run(int exit, String out, String err) {
+
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Run cli(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
-
-    private static Run replay(String prefix, String... args) {
+    private static CliRun replay(String prefix, String... args) {
         List<String> all = new ArrayList<>(List.of("dlq", "replay", "--bootstrap", KAFKA.bootstrapServers(),
                 "--registry-url", SharedRegistry.url(), "--topic-prefix", prefix));
         all.addAll(List.of(args));
@@ -122,20 +105,20 @@ class DlqReplayIntegrationTest {
             assertEquals(Map.of("DIMENSION_MISMATCH", 5L, "DESERIALIZATION", 2L), byType);
             int pairsBefore = rawPairs(h).size();
 
-            Run dry = replay(id + "-", "--error-type", "DIMENSION_MISMATCH", "--dry-run");
+            CliRun dry = replay(id + "-", "--error-type", "DIMENSION_MISMATCH", "--dry-run");
             assertEquals(0, dry.exit(), dry.err());
             assertTrue(dry.out().contains("scanned 7 dead letters (0 unreadable), 5 matched {DIMENSION_MISMATCH=5}"
                     + ", dry run: would send 5"), dry.out());
             assertEquals(5, dry.out().lines().filter(l -> l.startsWith("would send")).count(), dry.out());
             assertEquals(pairsBefore, rawPairs(h).size(), "a dry run sends nothing");
 
-            Run none = replay(id + "-", "--until", "2000-01-01T00:00:00Z");
+            CliRun none = replay(id + "-", "--until", "2000-01-01T00:00:00Z");
             assertEquals(0, none.exit(), none.err());
             assertTrue(none.out().contains("0 matched {}, sent 0"), none.out());
 
             // The DESERIALIZATION pair at DLQ offsets [5, 7) only: the second one, by offset range.
             long secondBad = dls.stream().filter(r -> r.key().equals("bad1")).findFirst().orElseThrow().offset();
-            Run one = replay(id + "-", "--error-type", "DESERIALIZATION", "--from-offset", "" + secondBad,
+            CliRun one = replay(id + "-", "--error-type", "DESERIALIZATION", "--from-offset", "" + secondBad,
                     "--to-offset", "" + (secondBad + 1));
             assertEquals(0, one.exit(), one.err());
             assertTrue(one.out().contains("1 matched {DESERIALIZATION=1}, sent 1"), one.out());
@@ -168,7 +151,7 @@ class DlqReplayIntegrationTest {
                             io.simstream.lifecycle.ModelLoader.toArray(d.value().getOriginalValue());
                 }
             }
-            Run all = replay(id + "-", "--error-type", "DIMENSION_MISMATCH");
+            CliRun all = replay(id + "-", "--error-type", "DIMENSION_MISMATCH");
             assertEquals(0, all.exit(), all.err());
             assertTrue(all.out().contains("5 matched {DIMENSION_MISMATCH=5}, sent 5"), all.out());
             List<ConsumerRecord<String, PairDecision>> decided = Await.until("5 decisions of the narrow pairs",

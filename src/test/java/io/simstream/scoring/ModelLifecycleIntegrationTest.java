@@ -14,15 +14,11 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.model.ModelArtifact;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.CliRun;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicScan;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,7 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `models list|show|export|rollback` through the CLI against a real broker, the real registry and
@@ -59,21 +54,9 @@ class ModelLifecycleIntegrationTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
 
-    private static Run cli(String... args) {
-        StringWriter err = new StringWriter();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     private static String[] cluster(String prefix, String... args) {
@@ -97,7 +80,7 @@ class ModelLifecycleIntegrationTest {
             ModelArtifact first = h.model(1);
             Path firstFile = dir.resolve("first.simstream");
             first.write(firstFile);
-            Run published = cli("publish", "--model", firstFile.toString(), "--bootstrap", h.bootstrap,
+            CliRun published = cli("publish", "--model", firstFile.toString(), "--bootstrap", h.bootstrap,
                     "--registry-url", h.registryUrl, "--topic", h.names.models());
             assertEquals(0, published.exit(), published.err());
             try (ModelPublisher p = new ModelPublisher(Map.of("bootstrap.servers", h.bootstrap), h.topics.models(),
@@ -115,7 +98,7 @@ class ModelLifecycleIntegrationTest {
             Await.until("scorer serving v2", () -> scorer.liveModel().version(), v -> v == 2L, WAIT);
 
             String instance = "http://localhost:" + scorer.metricsPort();
-            Run list = cli(cluster(prefix, "models", "list", "--instance", instance));
+            CliRun list = cli(cluster(prefix, "models", "list", "--instance", instance));
             assertEquals(0, list.exit(), list.err());
             String[] rows = list.out().split("\n");
             String v1 = row(rows, "v1 ");
@@ -126,22 +109,22 @@ class ModelLifecycleIntegrationTest {
             assertTrue(v2.trim().endsWith("localhost:" + scorer.metricsPort()), "served by the scorer: " + v2);
             assertTrue(list.out().contains("instance " + instance + ": serves v2"), list.out());
 
-            Run show = cli(cluster(prefix, "models", "show", "default:1"));
+            CliRun show = cli(cluster(prefix, "models", "show", "default:1"));
             assertEquals(0, show.exit(), show.err());
             assertTrue(show.out().contains("version:      1") && show.out().contains("publisher:    publish")
                     && show.out().contains("stored at:    " + h.topics.modelHistory().name()), show.out());
-            Run showLatest = cli(cluster(prefix, "models", "show", "default"));
+            CliRun showLatest = cli(cluster(prefix, "models", "show", "default"));
             assertTrue(showLatest.out().contains("version:      2")
                     && showLatest.out().contains("event:") && showLatest.out().contains("PUBLISHED"), showLatest.out());
 
             Path exported = dir.resolve("export/v1.simstream");
-            Run export = cli(cluster(prefix, "models", "export", "default:1", "--out", exported.toString()));
+            CliRun export = cli(cluster(prefix, "models", "export", "default:1", "--out", exported.toString()));
             assertEquals(0, export.exit(), export.err());
             ModelArtifact back = ModelArtifact.read(exported);
             assertEquals(1L, back.version());
             assertArrayEquals(first.withName("default").withVersion(1).toBytes(), Files.readAllBytes(exported));
 
-            Run missing = cli(cluster(prefix, "models", "show", "default:9"));
+            CliRun missing = cli(cluster(prefix, "models", "show", "default:9"));
             assertEquals(Main.EXIT_USER_ERROR, missing.exit());
             assertTrue(missing.err().contains("has no version 9; versions: [1, 2]"), missing.err());
 
@@ -165,7 +148,7 @@ class ModelLifecycleIntegrationTest {
             }
             Files.writeString(pairs, csv.toString());
             Path decisionsCsv = dir.resolve("offline.csv");
-            Run scored = cli(cluster(prefix, "score", "--model", "default:1", "--data", pairs.toString(),
+            CliRun scored = cli(cluster(prefix, "score", "--model", "default:1", "--data", pairs.toString(),
                     "--out", decisionsCsv.toString()));
             assertEquals(0, scored.exit(), scored.err());
             List<String> offline = Files.readAllLines(decisionsCsv);
@@ -175,7 +158,7 @@ class ModelLifecycleIntegrationTest {
                         Float.parseFloat(offline.get(r + 1).split(",")[1]), 0f, "row " + r);
             }
 
-            Run rollback = cli(cluster(prefix, "models", "rollback", "default", "--to", "1"));
+            CliRun rollback = cli(cluster(prefix, "models", "rollback", "default", "--to", "1"));
             assertEquals(0, rollback.exit(), rollback.err());
             assertTrue(rollback.out().contains("published as v3"), rollback.out());
             Await.until("scorer swapped to v3", () -> scorer.liveModel().version(), v -> v == 3L, WAIT);
@@ -207,7 +190,7 @@ class ModelLifecycleIntegrationTest {
             assertEquals(2L, rb.getChampionVersion());
             assertEquals(3L, rb.getChallengerVersion());
 
-            Run after = cli(cluster(prefix, "models", "list", "default"));
+            CliRun after = cli(cluster(prefix, "models", "list", "default"));
             assertTrue(row(after.out().split("\n"), "v3*").contains(" rollback "), after.out());
             assertEquals(0, cli("models", "rollback", "--help").exit());
         }
