@@ -24,6 +24,15 @@
 #   simstream-test/kafka:4.3.1            Kafka's own jars from Maven, KRaft, KAFKA_* settings as env
 #   simstream-test/apicurio-registry:3.3.3  the Apicurio archive the build unpacks into target/apicurio,
 #                                          with a Java 21+ runtime found under /usr/lib/jvm or JAVA_HOME
+#                                          (a copy of that JDK, not a newer Debian suite)
+#   simstream-test/simstream-scorer:local  docker/Dockerfile, target scorer (serve), and
+#   simstream-test/simstream:local         target full (train, retrain, produce, ...), both with
+#                                          RUNTIME_IMAGE = the base above and JARS=prebuilt: the jars
+#                                          `mvn package` left in target/ (run it first by hand)
+#
+# Each image carries a label with a digest of what it was built from; an image whose digest
+# matches is kept, so a second run rebuilds nothing (the simstream images: when src/main, schemas,
+# pom.xml or docker/ changed).
 #
 # Environment: SIMSTREAM_DOCKER_DIR, MVN (the Maven command for the Kafka jars; default mvn;
 # MVN_OFFLINE=true or offline=true adds -o), JAVA21_HOME (the Java 21+ to put into the registry image; default: found).
@@ -47,6 +56,8 @@ KAFKA_VERSION="4.3.1"
 KAFKA_IMAGE="simstream-test/kafka:$KAFKA_VERSION"
 APICURIO_VERSION="3.3.3"
 APICURIO_IMAGE="simstream-test/apicurio-registry:$APICURIO_VERSION"
+SCORER_IMAGE="simstream-test/simstream-scorer:local"
+FULL_IMAGE="simstream-test/simstream:local"
 IMAGES_SRC="$ROOT/docker/test-images"
 BUILD="$ROOT/target/test-images"
 
@@ -242,11 +253,12 @@ build_base() {
 
 build_kafka() {
     local src="$IMAGES_SRC/kafka" ctx="$BUILD/kafka" digest t0
-    digest="$(inputs_digest "$src/Dockerfile" "$src/run" "$src/log4j2.xml" "$src/pom.xml" <(image_digest "$BASE_IMAGE"))"
+    local files=("$src/Dockerfile" "$src/run" "$src/log4j2.xml" "$src/tools-log4j2.xml" "$src/pom.xml" "$src"/bin/*)
+    digest="$(inputs_digest "${files[@]}" <(image_digest "$BASE_IMAGE"))"
     fresh "$KAFKA_IMAGE" "$digest" && return 0
     t0=$SECONDS
     rm -rf "$ctx" && mkdir -p "$ctx"
-    cp "$src/Dockerfile" "$src/run" "$src/log4j2.xml" "$ctx/"
+    cp -r "$src/Dockerfile" "$src/run" "$src/log4j2.xml" "$src/tools-log4j2.xml" "$src/bin" "$ctx/"
     log "copying the runtime jars of kafka_2.13:$KAFKA_VERSION with maven-dependency-plugin"
     local mvn
     read -ra mvn <<<"${MVN:-mvn}"
@@ -294,12 +306,39 @@ build_apicurio() {
     log "$APICURIO_IMAGE built in $((SECONDS - t0)) s"
 }
 
+# The serve and retrain images, from the Dockerfile users build, on the local base. BuildKit (built
+# into this dockerd) builds only the stages the target needs: the Maven stage, whose image would
+# have to be pulled, is never started with JARS=prebuilt.
+build_simstream() {
+    local jar digest t0 target image
+    for jar in simstream.jar simstream-scorer.jar; do
+        [ -f "$ROOT/target/$jar" ] || die "no target/$jar: the simstream images are built from the packaged jars (mvn package)"
+    done
+    # The jars are what `mvn package` makes of these sources (jar entries carry build times, so
+    # their own bytes change with every build even when nothing else did).
+    digest="$(cd "$ROOT" && find pom.xml schemas src/main docker/Dockerfile docker/entrypoint.sh .dockerignore -type f \
+        | LC_ALL=C sort | xargs sha256sum | cat - <(image_digest "$BASE_IMAGE") | sha256sum | cut -c1-16)"
+    for target in scorer full; do
+        image="$SCORER_IMAGE"
+        [ "$target" = full ] && image="$FULL_IMAGE"
+        fresh "$image" "$digest" && continue
+        t0=$SECONDS
+        log "building $image (docker/Dockerfile, target $target, on $BASE_IMAGE)"
+        DOCKER_BUILDKIT=1 docker build -q -f "$ROOT/docker/Dockerfile" --target "$target" \
+            --build-arg RUNTIME_IMAGE="$BASE_IMAGE" --build-arg JARS=prebuilt \
+            --label "simstream.inputs=$digest" -t "$image" "$ROOT" >"$BUILD/simstream-$target.log" 2>&1 \
+            || die "building $image failed: $(tail -n 5 "$BUILD/simstream-$target.log" | tr '\n' ' ')"
+        log "$image built in $((SECONDS - t0)) s"
+    done
+}
+
 cmd_images() {
     engine_up || die "dockerd is not running at $SOCK (scripts/test-docker.sh start)"
     mkdir -p "$BUILD"
     build_base
     build_kafka
     build_apicurio
+    build_simstream
     # Images replaced by a rebuild would otherwise pile up in the data root.
     docker image prune -f >/dev/null
 }
