@@ -2,8 +2,8 @@
 # A private Docker engine for the Testcontainers tests, and the images they run, built here from
 # the project's own files (nothing is ever pulled from a registry).
 #
-#   scripts/test-docker.sh start     install Debian's docker.io and debootstrap with apt if missing,
-#                                    start dockerd as root (or reuse the one already running)
+#   scripts/test-docker.sh start     install Debian's docker.io, docker-compose and debootstrap with
+#                                    apt if missing, start dockerd as root (or reuse the one running)
 #   scripts/test-docker.sh images    build the test images that are missing or out of date
 #   scripts/test-docker.sh stop      remove the test containers and stop that dockerd
 #   scripts/test-docker.sh status    say whether it runs and which test images it holds
@@ -92,6 +92,8 @@ install_packages() {
     local missing=()
     command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
     command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+    # Compose v1 (Debian's package): the compose-stack test brings docker/docker-compose.yml up with it.
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     [ ${#missing[@]} -eq 0 ] && return 0
     command -v apt-get >/dev/null 2>&1 || die "${missing[*]} missing and no apt-get to install them (Debian or Ubuntu needed)"
     need_root
@@ -133,6 +135,7 @@ running_pid() {
 }
 
 cmd_start() {
+    install_packages
     if engine_up; then
         log "dockerd already running at $SOCK (pid $(running_pid || echo '?')); reusing it"
         # Started by hand, it is yours: no build stops it any more.
@@ -140,7 +143,6 @@ cmd_start() {
         return 0
     fi
     rm -f "$BUILD_STARTED"
-    install_packages
     need_root
     mkdir -p "$DIR/data" "$DIR/exec"
     # A stale pid file or socket from a killed run would stop dockerd from starting.
