@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.lifecycle.ModelRejectedException;
+import io.simstream.model.PairScorers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,10 @@ public final class ScoringMetrics {
         this.scoring = Timer.builder("simstream.scoring.latency").description("Kernel time per pair")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1000))
                 .maximumExpectedValue(Duration.ofMillis(100)).register(registry);
+        // Operators must see which kernel runs (the plain loops are several times slower): 1, tagged.
+        Gauge.builder("simstream.scoring.kernel", () -> 1)
+                .tag("kernel", PairScorers.vectorApiAvailable() ? "vector-api" : "scalar")
+                .description("The scoring kernel of this process (always 1; the kernel tag names it)").register(registry);
         Gauge.builder("simstream.model.version", live, LiveModel::version)
                 .description("Version of the serving model (0 = none yet)").register(registry);
         Gauge.builder("simstream.model.last.swap.time", lastSwapEpochMs, AtomicLong::get)

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.FreePort;
+import io.simstream.testkit.HttpGet;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,24 +64,9 @@ class RetrainProcessTest {
     }
 
     private static String http(int port, String path) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() + " " + r.body();
-        } catch (IOException e) {
-            return "unreachable: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unreachable";
-        }
+        return HttpGet.local(port, path);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private String log(String prefix) throws IOException {
         return Files.readString(dir.resolve(prefix + "retrain.log"));
@@ -93,7 +75,7 @@ class RetrainProcessTest {
     @Test
     void exitsZeroAfterSigterm() throws Exception {
         String prefix = SharedRegistry.unique("rt-term") + "-";
-        int port = freePort();
+        int port = FreePort.onLoopback();
         Process p = start(prefix, port, Map.of("SIMSTREAM_TOPIC_LABELED_PAIRS_PARTITIONS", "2"));
         try {
             Await.until("retrain ready", () -> http(port, "/ready"), b -> b.startsWith("200"), Duration.ofSeconds(180));
@@ -112,7 +94,7 @@ class RetrainProcessTest {
         // decisions with 2 partitions, labeled-pairs created with 3: the join cannot run.
         Topics scoring = new Topics(TopicNames.DEFAULT.withPrefix(prefix), SharedRegistry.newClient(), 2);
         TopicAdmin.createMissing(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), List.of(scoring.decisions()));
-        int port = freePort();
+        int port = FreePort.onLoopback();
         Process p = start(prefix, port, Map.of("SIMSTREAM_TOPIC_LABELED_PAIRS_PARTITIONS", "3"));
         try {
             assertTrue(p.waitFor(180, TimeUnit.SECONDS), "retrain exits when it cannot run\n" + log(prefix));

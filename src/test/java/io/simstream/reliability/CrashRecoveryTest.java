@@ -11,6 +11,7 @@ import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.Decisions;
 import io.simstream.testkit.PairStream;
 import io.simstream.testkit.ServeProcess;
 import io.simstream.testkit.SharedRegistry;
@@ -122,7 +123,7 @@ class CrashRecoveryTest {
                     var seen = Await.until("a decision for each of the " + acked.size() + " acknowledged pairs",
                             decisions::poll, l -> ids(l).containsAll(acked), Duration.ofSeconds(180));
                     Thread.sleep(1500);
-                    RegistryOutageTest.assertExactlyOnce(decisions.poll(), acked);
+                    Decisions.assertExactlyOnce(decisions.poll(), acked);
                     assertTrue(dlq.poll().isEmpty(), "nothing dead-lettered: " + dlq.poll());
                     System.out.printf("crash loop: %d pairs, %d kills, each decided once; recovery ms %s%n",
                             acked.size(), KILLS, recoveryMs);

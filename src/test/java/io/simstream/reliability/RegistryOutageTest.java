@@ -13,6 +13,7 @@ import io.simstream.registry.RegistryClientConfig;
 import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.Decisions;
 import io.simstream.testkit.ServeProcess;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,7 +121,7 @@ class RegistryOutageTest {
 
                 var seen = Await.until("a decision for every good pair", decisions::poll,
                         l -> ids(l).containsAll(good), Duration.ofSeconds(180));
-                assertExactlyOnce(seen, good);
+                Decisions.assertExactlyOnce(seen, good);
                 var letters = Await.until("the bad pair dead-lettered", dlq::poll, l -> !l.isEmpty(), Duration.ofSeconds(60));
                 Thread.sleep(2000);
                 letters = dlq.poll();
@@ -179,7 +179,7 @@ class RegistryOutageTest {
                 Await.until("serve ready", () -> serve.http("/ready"), b -> b.startsWith("200"), Duration.ofSeconds(180));
                 var seen = Await.until("a decision for every good pair", decisions::poll,
                         l -> ids(l).containsAll(good), Duration.ofSeconds(120));
-                assertExactlyOnce(seen, good);
+                Decisions.assertExactlyOnce(seen, good);
                 var letters = Await.until("the bad pair dead-lettered", dlq::poll, l -> !l.isEmpty(), Duration.ofSeconds(60));
                 assertEquals(List.of("bad-2"), letters.stream().map(ConsumerRecord::key).toList());
                 assertTrue(serve.isAlive(), "serve never exited");
@@ -219,10 +219,4 @@ class RegistryOutageTest {
         return l.stream().map(r -> r.value().getPairId()).collect(Collectors.toSet());
     }
 
-    static void assertExactlyOnce(List<ConsumerRecord<String, PairDecision>> seen, Set<String> expected) {
-        Map<String, Integer> counts = new HashMap<>();
-        seen.forEach(r -> counts.merge(r.value().getPairId(), 1, Integer::sum));
-        assertEquals(expected, counts.keySet(), "decided pairs");
-        counts.forEach((id, n) -> assertEquals(1, n, "decisions for pair " + id));
-    }
 }

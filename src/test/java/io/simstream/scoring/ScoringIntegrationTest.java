@@ -122,6 +122,8 @@ class ScoringIntegrationTest {
             assertTrue(metrics.contains("simstream_dead_letters_total{reason=\"NON_FINITE\"} 1.0"), "dead letters by reason");
             assertTrue(metrics.contains("simstream_scoring_latency_seconds_bucket"), "scoring latency histogram");
             assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics are bound");
+            // The test JVM runs with --add-modules jdk.incubator.vector (pom.xml test.argLine).
+            assertTrue(metrics.contains("simstream_scoring_kernel{kernel=\"vector-api\"} 1.0"), "the kernel gauge names the Vector API kernel");
             assertEquals("ready: serving model 'default' v2\n", get(a, "/ready"), "/ready names the serving version");
             assertEquals("alive\n", get(a, "/health"));
 

@@ -1,7 +1,6 @@
 package io.simstream.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +34,8 @@ public final class BrokerProcess implements AutoCloseable {
     /** Formats a fresh log directory under dir, starts the broker and waits until it answers. */
     public static BrokerProcess start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = FreePort.onLoopback();
+        int controllerPort = FreePort.onLoopback();
         Path config = dir.resolve("server.properties");
         Files.writeString(config, String.join("\n",
                 "process.roles=broker,controller",
@@ -152,9 +151,4 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

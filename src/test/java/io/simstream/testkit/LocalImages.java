@@ -18,9 +18,12 @@ import org.testcontainers.utility.DockerImageName;
 public final class LocalImages {
     public static final String KAFKA_IMAGE = "simstream-test/kafka:4.3.1";
     public static final String REGISTRY_IMAGE = "simstream-test/apicurio-registry:3.3.3";
+    /** docker/Dockerfile's scorer target (the serve image k8s and compose run), on the local base. */
+    public static final String SCORER_IMAGE = "simstream-test/simstream-scorer:local";
+    public static final String REGISTRY_NETWORK_ALIAS = "registry";
     public static final int REGISTRY_HTTP_PORT = 8080;
     private static final Duration STARTUP = Duration.ofMinutes(3);
-    private static final ImagePullPolicy NEVER_PULL = image -> false;
+    public static final ImagePullPolicy NEVER_PULL = image -> false;
     private static GenericContainer<?> sharedRegistry;
 
     private LocalImages() {
@@ -60,6 +63,11 @@ public final class LocalImages {
             sharedRegistry = registry;
         }
         return registryUrl(sharedRegistry);
+    }
+
+    /** The registry's Confluent-compatible base URL for containers on its network. */
+    public static String registryUrlOnNetwork() {
+        return "http://" + REGISTRY_NETWORK_ALIAS + ":" + REGISTRY_HTTP_PORT + "/apis/ccompat/v7";
     }
 
     /** The Confluent-compatible base URL of a started {@link #registry()}, through its port mapped on the host. */

@@ -3,11 +3,6 @@ package io.simstream.testkit;
 import io.simstream.cli.Main;
 import io.simstream.topics.TopicNames;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +38,20 @@ public final class ServeProcess implements AutoCloseable {
     public static ServeProcess start(Path dir, String bootstrap, String registryUrl, TopicNames names, String appId,
                                      int partitions, Map<String, String> extra) throws IOException {
         Files.createDirectories(dir);
-        int port = freePort();
+        int port = FreePort.onLoopback();
+        Map<String, String> env = settings(registryUrl, names, appId, partitions, dir.resolve("state").toString(), port);
+        env.putAll(extra);
+        ServeProcess p = new ServeProcess(dir, bootstrap, env, port);
+        p.launch();
+        return p;
+    }
+
+    /**
+     * The SIMSTREAM_* settings of a serve instance (all but the bootstrap servers), for a child
+     * process here or the serve image in a container.
+     */
+    public static Map<String, String> settings(String registryUrl, TopicNames names, String appId, int partitions,
+                                               String stateDir, int metricsPort) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SIMSTREAM_REGISTRY_URL", registryUrl);
         env.put("SIMSTREAM_APPLICATION_ID", appId);
@@ -52,12 +60,9 @@ public final class ServeProcess implements AutoCloseable {
         env.put("SIMSTREAM_TOPIC_MODELS", names.models());
         env.put("SIMSTREAM_TOPIC_DLQ", names.deadLetters());
         env.put("SIMSTREAM_TOPIC_PAIRS_PARTITIONS", String.valueOf(partitions));
-        env.put("SIMSTREAM_STATE_DIR", dir.resolve("state").toString());
-        env.put("SIMSTREAM_METRICS_PORT", String.valueOf(port));
-        env.putAll(extra);
-        ServeProcess p = new ServeProcess(dir, bootstrap, env, port);
-        p.launch();
-        return p;
+        env.put("SIMSTREAM_STATE_DIR", stateDir);
+        env.put("SIMSTREAM_METRICS_PORT", String.valueOf(metricsPort));
+        return env;
     }
 
     private void launch() throws IOException {
@@ -109,17 +114,7 @@ public final class ServeProcess implements AutoCloseable {
 
     /** GET path; the status code and the body, or "unreachable: ..." when nothing answers. */
     public String http(String path) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() + " " + r.body();
-        } catch (IOException e) {
-            return "unreachable: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unreachable: interrupted";
-        }
+        return HttpGet.local(port, path);
     }
 
     /** Output of the current run. */
@@ -165,12 +160,6 @@ public final class ServeProcess implements AutoCloseable {
     public void close() {
         if (process != null) {
             process.destroyForcibly();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
