@@ -54,7 +54,7 @@ public @interface LocalDocker {
                         + "build the images with scripts/test-docker.sh images, and set DOCKER_HOST as scripts/test-docker.sh env says) "
                         + FALLBACK);
             }
-            for (String image : List.of(LocalImages.KAFKA_IMAGE, LocalImages.REGISTRY_IMAGE)) {
+            for (String image : List.of(LocalImages.KAFKA_IMAGE, LocalImages.REGISTRY_IMAGE, LocalImages.SCORER_IMAGE)) {
                 if (!hasImage(image)) {
                     return ConditionEvaluationResult.disabled("the Docker engine has no image " + image
                             + " (scripts/test-docker.sh images builds it; nothing is pulled) " + FALLBACK);
