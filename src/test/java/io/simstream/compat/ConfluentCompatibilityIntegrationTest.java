@@ -30,10 +30,10 @@ import io.simstream.testkit.PythonSchemaRegistry;
 import io.simstream.testkit.RegistryProxy;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
+import io.simstream.testkit.WirePairs;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,14 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -117,33 +110,7 @@ class ConfluentCompatibilityIntegrationTest {
         return ScoringConfig.of(m);
     }
 
-    /** VectorPair v2 as an upstream producer writes it: an extra field, a map with several entries in its order. */
-    private static Schema v2Schema() {
-        return new Schema.Parser().parse(SchemaTexts.canonical(VectorPair.getClassSchema()).replaceFirst(
-                "\"fields\": \\[", "\"fields\": [\n    {\"name\": \"tenant\", \"type\": \"string\", \"default\": \"\"},"));
-    }
 
-    private static byte[] encodeV2(Schema v2, int id, String pairId, int dim, long seed) throws Exception {
-        GenericRecord r = new GenericData.Record(v2);
-        Random rnd = new Random(seed);
-        r.put("tenant", "t-9");
-        r.put("id", pairId);
-        r.put("left", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
-        r.put("right", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
-        r.put("eventTime", 1_700_000_000_000L);
-        Map<String, String> attrs = new LinkedHashMap<>();
-        for (String k : List.of("zeta", "alpha", "mid", "beta", "omega")) {
-            attrs.put(k, k.toUpperCase());
-        }
-        r.put("attributes", attrs);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v2).write(r, enc);
-        enc.flush();
-        return out.toByteArray();
-    }
 
     private static RecordHeaders headers() {
         RecordHeaders h = new RecordHeaders();
@@ -170,7 +137,7 @@ class ConfluentCompatibilityIntegrationTest {
         // Every publisher also writes each model to <models>-history, under its own subject.
         String historySubject = Topics.modelHistoryName(names) + "-value";
         pythonRegister(pairsSubject, Files.readString(Path.of("schemas/VectorPair.avsc")));
-        int v2Id = pythonRegister(pairsSubject, SchemaTexts.canonical(v2Schema()));
+        int v2Id = pythonRegister(pairsSubject, SchemaTexts.canonical(WirePairs.tenantSchema()));
         int decisionsId = pythonRegister(decisionsSubject, Files.readString(Path.of("schemas/PairDecision.avsc")));
         int dlqId = pythonRegister(dlqSubject, Files.readString(Path.of("schemas/DeadLetter.avsc")));
         pythonRegister(modelsSubject, Files.readString(Path.of("schemas/ModelRecord.avsc")));
@@ -200,14 +167,14 @@ class ConfluentCompatibilityIntegrationTest {
                          Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
                  TopicReader<byte[], byte[]> deadLetters = new TopicReader<>(KAFKA.bootstrapServers(), names.deadLetters(), 1,
                          Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())) {
-                byte[] good = encodeV2(v2Schema(), v2Id, "good", DIM, 1);
-                byte[] bad = encodeV2(v2Schema(), v2Id, "bad", DIM + 2, 2);
+                byte[] good = WirePairs.encodeWithTenant(WirePairs.tenantSchema(), v2Id, "good", DIM, 1);
+                byte[] bad = WirePairs.encodeWithTenant(WirePairs.tenantSchema(), v2Id, "bad", DIM + 2, 2);
                 raw.send(new ProducerRecord<>(names.pairs(), null, NOT_UTF8, good, headers())).get();
                 raw.send(new ProducerRecord<byte[], byte[]>(names.pairs(), null, (byte[]) null, good, headers())).get();
                 raw.send(new ProducerRecord<>(names.pairs(), null, NOT_UTF8, bad, headers())).get();
                 for (int i = 0; i < 10; i++) {
                     raw.send(new ProducerRecord<>(names.pairs(), ("p" + i).getBytes(StandardCharsets.UTF_8),
-                            encodeV2(v2Schema(), v2Id, "p" + i, DIM, 10 + i))).get();
+                            WirePairs.encodeWithTenant(WirePairs.tenantSchema(), v2Id, "p" + i, DIM, 10 + i))).get();
                 }
                 List<ConsumerRecord<byte[], byte[]>> out = Await.until("12 decisions", decisions::poll, l -> l.size() >= 12,
                         Duration.ofMinutes(3));

@@ -9,33 +9,24 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
 import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
-import io.simstream.avro.VectorPair;
 import io.simstream.deadletter.DeadLetters;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
-import io.simstream.registry.SchemaTexts;
+import io.simstream.testkit.WirePairs;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -112,28 +103,8 @@ class ExactBytesTopologyTest {
 
     /** A v2 pair as another producer writes it: an extra field and a map with several entries, in its order. */
     private byte[] v2Pair(String id, int dim) throws Exception {
-        Schema v2 = new Schema.Parser().parse(SchemaTexts.canonical(VectorPair.getClassSchema()).replaceFirst(
-                "\"fields\": \\[", "\"fields\": [\n    {\"name\": \"tenant\", \"type\": \"string\", \"default\": \"\"},"));
-        int id2 = registry.register("pairs-value", v2);
-        GenericRecord r = new GenericData.Record(v2);
-        r.put("tenant", "t-9");
-        r.put("id", id);
-        Random rnd = new Random(5);
-        r.put("left", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
-        r.put("right", java.util.stream.IntStream.range(0, dim).mapToObj(i -> rnd.nextFloat()).toList());
-        r.put("eventTime", 1_700_000_000_000L);
-        Map<String, String> attrs = new LinkedHashMap<>();
-        for (String k : List.of("zeta", "alpha", "mid", "beta", "omega")) {
-            attrs.put(k, k.toUpperCase());
-        }
-        r.put("attributes", attrs);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id2).array());
-        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<GenericRecord>(v2).write(r, enc);
-        enc.flush();
-        return out.toByteArray();
+        Schema v2 = WirePairs.tenantSchema();
+        return WirePairs.encodeWithTenant(v2, registry.register("pairs-value", v2), id, dim, 5);
     }
 
     private static RecordHeaders headers() {
