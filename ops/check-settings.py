@@ -23,10 +23,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "src" / "main" / "java" / "io" / "simstream" / "config"
 CLI_DIR = ROOT / "src" / "main" / "java" / "io" / "simstream" / "cli"
 
-FIELD = re.compile(r'public static final ConfigField (\w+)\s*=\s*ConfigField\.\w+\(\s*"([^"]+)"')
+# A field is made by a ConfigField factory or by its constructor (fields with their own validator).
+FIELD = re.compile(r'public static final ConfigField (\w+)\s*=\s*(?:ConfigField\.\w+|new ConfigField)\(\s*"([^"]+)"')
 FIELDS_LIST = re.compile(r'OWN_FIELDS\s*=\s*List\.of\((.*?)\);', re.S)
 # Every field ClusterConfig declares (constants and the schema.registry.ssl.* list alike).
-ANY_FIELD = re.compile(r'ConfigField\.\w+\(\s*"([^"]+)"')
+ANY_FIELD = re.compile(r'(?:ConfigField\.\w+|new ConfigField)\(\s*"([^"]+)"')
 
 
 def constants():

@@ -7,16 +7,13 @@ import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.HttpGet;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,12 +144,9 @@ class SlimJarIT {
         }
     }
 
+    /** The body alone ("STATUS body" minus the status). */
     private static String http(int port, String path) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "unreachable: " + e;
-        }
+        String statusAndBody = HttpGet.local(port, path);
+        return statusAndBody.substring(statusAndBody.indexOf(' ') + 1);
     }
 }

@@ -12,10 +12,12 @@ public final class HttpGet {
     private HttpGet() {
     }
 
-    /** "STATUS body", or "unreachable: reason" while nothing answers. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** "STATUS body", or "unreachable: reason" while nothing answers (so a poll can keep trying). */
     public static String statusAndBody(String url) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         } catch (IOException e) {
@@ -26,8 +28,8 @@ public final class HttpGet {
         }
     }
 
-    /** {@link #statusAndBody} of http://localhost:port/path. */
+    /** {@link #statusAndBody} of http://127.0.0.1:port/path (never a name that could resolve elsewhere). */
     public static String local(int port, String path) {
-        return statusAndBody("http://localhost:" + port + path);
+        return statusAndBody("http://127.0.0.1:" + port + path);
     }
 }
