@@ -47,7 +47,7 @@ class ComposeStackTest {
     private static final Duration UP = Duration.ofMinutes(10);
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final List<String> IMAGES = List.of(LocalImages.KAFKA_IMAGE, LocalImages.REGISTRY_IMAGE,
-            "simstream-test/simstream:local", "simstream-test/simstream-scorer:local");
+            LocalImages.FULL_IMAGE, LocalImages.SCORER_IMAGE);
 
     @Test
     void decisionsFlowBothScorersServeAndAPublishedModelReachesBoth(@TempDir Path dir) throws Exception {
@@ -84,7 +84,8 @@ class ComposeStackTest {
                         s -> s.startsWith("200 ready: serving model 'default' v"), WAIT);
                 // Both replicas score: the four pairs partitions are split between them.
                 Await.until("scorer on :" + port + " counting decisions in /metrics",
-                        () -> HttpGet.local(port, "/metrics"), s -> s.startsWith("200 ") && metric(s, "simstream_decisions_total") > 0, WAIT);
+                        () -> HttpGet.local(port, "/metrics"),
+                        s -> s.startsWith("200 ") && metric(s, "simstream_decisions_total") > 0, WAIT);
             }
             Await.until("retrainer /health", () -> HttpGet.local(ports.retrainer(), "/health"), s -> s.startsWith("200"), WAIT);
             assertTrue(HttpGet.local(ports.retrainer(), "/metrics").startsWith("200 "), "retrainer /metrics answers");
@@ -113,16 +114,16 @@ class ComposeStackTest {
 
     /** The value of an unlabelled sample in a Prometheus text page, -1 when absent. */
     static double metric(String page, String name) {
-        return page.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
-                .findFirst().orElse(-1);
+        return page.lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).findFirst().orElse(-1);
     }
 
     private static Map<String, String> env(StackPorts ports) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_IMAGE", LocalImages.KAFKA_IMAGE);
         env.put("REGISTRY_IMAGE", LocalImages.REGISTRY_IMAGE);
-        env.put("SIMSTREAM_IMAGE", IMAGES.get(2));
-        env.put("SIMSTREAM_SCORER_IMAGE", IMAGES.get(3));
+        env.put("SIMSTREAM_IMAGE", LocalImages.FULL_IMAGE);
+        env.put("SIMSTREAM_SCORER_IMAGE", LocalImages.SCORER_IMAGE);
         env.putAll(ports.env());
         env.put("PARTITIONS", String.valueOf(PARTITIONS));
         // Small enough for bootstrap training to take seconds on a shared 2-core machine.

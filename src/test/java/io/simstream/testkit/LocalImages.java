@@ -20,6 +20,8 @@ public final class LocalImages {
     public static final String REGISTRY_IMAGE = "simstream-test/apicurio-registry:3.3.3";
     /** docker/Dockerfile's scorer target (the serve image k8s and compose run), on the local base. */
     public static final String SCORER_IMAGE = "simstream-test/simstream-scorer:local";
+    /** docker/Dockerfile's full target (train, retrain, produce, publish), on the local base. */
+    public static final String FULL_IMAGE = "simstream-test/simstream:local";
     public static final String REGISTRY_NETWORK_ALIAS = "registry";
     public static final int REGISTRY_HTTP_PORT = 8080;
     private static final Duration STARTUP = Duration.ofMinutes(3);
