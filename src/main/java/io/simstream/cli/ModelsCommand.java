@@ -49,9 +49,16 @@ public final class ModelsCommand {
                 description = "A scorer's metrics endpoint, e.g. http://scorer-0:9464 (repeatable).")
         java.util.List<URI> instances = new ArrayList<>();
 
+        @Option(names = "--json", description = "One JSON document (versions and instances) instead of the table.")
+        boolean json;
+
         @Override
         public Integer call() {
-            admin(cluster).list(name, instances);
+            if (json) {
+                admin(cluster).listJson(name, instances);
+            } else {
+                admin(cluster).list(name, instances);
+            }
             return 0;
         }
     }

@@ -1,5 +1,9 @@
 package io.simstream.lifecycle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.UserInputException;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
@@ -28,6 +32,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class ModelAdmin {
     public static final String ROLLED_BACK = "ROLLED_BACK";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ModelCatalog catalog;
     private final Consumer<String> out;
 
@@ -36,17 +42,54 @@ public final class ModelAdmin {
         this.out = out;
     }
 
+    /** One version as `models list` shows it. */
+    public record Listed(String name, long version, boolean newest, String publishedAt, String head, int dim,
+                         String publisher, String metrics, List<String> servedBy) {
+    }
+
     /** One row per version (all models when name is null), and what each instance serves. */
     public void list(String name, List<URI> instances) {
         Map<URI, ServingInstances.Observation> serving = ServingInstances.observe(instances);
-        List<ModelCatalog.Version> versions = catalog.versions(name);
+        List<Listed> versions = listed(name, serving);
         if (versions.isEmpty()) {
             out.accept(name == null ? "no models published yet" : "no model named '" + name + "'");
         } else {
             out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5s  %-9s %-34s %s", "NAME", "VERSION",
                     "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
         }
-        for (ModelCatalog.Version v : versions) {
+        for (Listed v : versions) {
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %s", v.name(),
+                    "v" + v.version() + (v.newest() ? "*" : ""), v.publishedAt(), v.head(), v.dim(), v.publisher(),
+                    v.metrics(), v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
+        }
+        if (!versions.isEmpty()) {
+            out.accept("(* = newest: what every scorer of that name serves once it has read the models topic)");
+        }
+        serving.values().forEach(o -> out.accept("instance " + o.endpoint() + ": " + o.describe()));
+    }
+
+    /**
+     * The same as {@link #list}, as one JSON document for scripts: {"versions": [...], "instances":
+     * [{"endpoint", "servesVersion" (null when it could not be asked), "state"}]}.
+     */
+    public void listJson(String name, List<URI> instances) {
+        Map<URI, ServingInstances.Observation> serving = ServingInstances.observe(instances);
+        ObjectNode doc = JSON.createObjectNode();
+        ArrayNode versions = doc.putArray("versions");
+        listed(name, serving).forEach(v -> versions.add(JSON.valueToTree(v)));
+        ArrayNode observed = doc.putArray("instances");
+        serving.values().forEach(o -> observed.addObject().put("endpoint", o.endpoint().toString())
+                .put("servesVersion", o.version()).put("state", o.describe()));
+        try {
+            out.accept(JSON.writeValueAsString(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the model list as JSON", e);
+        }
+    }
+
+    private List<Listed> listed(String name, Map<URI, ServingInstances.Observation> serving) {
+        List<Listed> rows = new ArrayList<>();
+        for (ModelCatalog.Version v : catalog.versions(name)) {
             ModelRecord r = v.record();
             List<String> servedBy = new ArrayList<>();
             serving.values().forEach(o -> {
@@ -54,15 +97,11 @@ public final class ModelAdmin {
                     servedBy.add(o.endpoint().getAuthority());
                 }
             });
-            boolean latest = catalog.latest(v.name()).map(l -> l.version() == v.version()).orElse(false);
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %s", r.getName(),
-                    "v" + r.getVersion() + (latest ? "*" : ""), r.getPublishedAt(), r.getHead(), r.getInputDim(),
-                    v.publisher().id(), v.metrics(), servedBy.isEmpty() ? "-" : String.join(",", servedBy)));
+            boolean newest = catalog.latest(v.name()).map(l -> l.version() == v.version()).orElse(false);
+            rows.add(new Listed(r.getName(), r.getVersion(), newest, String.valueOf(r.getPublishedAt()), r.getHead(),
+                    r.getInputDim(), v.publisher().id(), v.metrics(), List.copyOf(servedBy)));
         }
-        if (!versions.isEmpty()) {
-            out.accept("(* = newest: what every scorer of that name serves once it has read the models topic)");
-        }
-        serving.values().forEach(o -> out.accept("instance " + o.endpoint() + ": " + o.describe()));
+        return rows;
     }
 
     /** Everything about one version (the newest when the ref has no version). */

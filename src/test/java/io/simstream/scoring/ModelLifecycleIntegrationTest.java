@@ -2,9 +2,11 @@ package io.simstream.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.avro.PairDecision;
@@ -108,6 +110,20 @@ class ModelLifecycleIntegrationTest {
             assertTrue(v2.contains(" retrain ") && v2.contains("holdout auc 0.9375"), v2);
             assertTrue(v2.trim().endsWith("localhost:" + scorer.metricsPort()), "served by the scorer: " + v2);
             assertTrue(list.out().contains("instance " + instance + ": serves v2"), list.out());
+
+            CliRun listJson = cli(cluster(prefix, "models", "list", "--json", "--instance", instance));
+            assertEquals(0, listJson.exit(), listJson.err());
+            JsonNode doc = new ObjectMapper().readTree(listJson.out());
+            JsonNode jv1 = doc.get("versions").get(0);
+            JsonNode jv2 = doc.get("versions").get(1);
+            assertEquals(List.of(1L, 2L), List.of(jv1.get("version").asLong(), jv2.get("version").asLong()), listJson.out());
+            assertFalse(jv1.get("newest").asBoolean(), listJson.out());
+            assertTrue(jv2.get("newest").asBoolean(), listJson.out());
+            assertEquals("retrain", jv2.get("publisher").asText());
+            assertEquals(16, jv1.get("dim").asInt());
+            assertEquals(0, jv1.get("servedBy").size(), "v1 is served by no one: " + listJson.out());
+            assertEquals("localhost:" + scorer.metricsPort(), jv2.get("servedBy").get(0).asText());
+            assertEquals(2L, doc.get("instances").get(0).get("servesVersion").asLong(), listJson.out());
 
             CliRun show = cli(cluster(prefix, "models", "show", "default:1"));
             assertEquals(0, show.exit(), show.err());
