@@ -6,6 +6,7 @@ import io.simstream.model.Head;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything that shapes a training run. {@link #defaults()} is the user's Keras model made
@@ -110,51 +111,108 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
     }
 
     public TrainingConfig withHead(Head h) {
-        return new TrainingConfig(h, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.head = h);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, s, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.seed = s);
     }
 
     public TrainingConfig withMaxEpochs(int e) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, e, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.maxEpochs = e);
     }
 
     public TrainingConfig withHiddenSizes(List<Integer> sizes) {
-        return new TrainingConfig(head, sizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.hiddenSizes = sizes);
     }
 
     public TrainingConfig withSplit(Split s, double fraction) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, fraction, s, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> {
+            b.split = s;
+            b.validationFraction = fraction;
+        });
     }
 
     public TrainingConfig withScaling(InputScaling s) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, s, refit, ensemble, bceAuxWeight);
+        return with(b -> b.scaling = s);
     }
 
     public TrainingConfig withRefit(boolean r) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, r, ensemble, bceAuxWeight);
+        return with(b -> b.refit = r);
     }
 
     public TrainingConfig withEnsemble(int k) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, k, bceAuxWeight);
+        return with(b -> b.ensemble = k);
     }
 
     public TrainingConfig withDropout(double rate) {
-        return new TrainingConfig(head, hiddenSizes, rate, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.dropout = rate);
     }
 
     public TrainingConfig withPatience(int p) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, p, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.patience = p);
     }
 
     public TrainingConfig withBceAuxWeight(double w) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience,
-                margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, w);
+        return with(b -> b.bceAuxWeight = w);
     }
 
     public TrainingConfig withLearningRate(double lr) {
-        return new TrainingConfig(head, hiddenSizes, dropout, l2, lr, optimizer, batchSize, maxEpochs, patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        return with(b -> b.learningRate = lr);
+    }
+
+    /** A copy with some components changed, validated again by the canonical constructor. */
+    private TrainingConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components as mutable fields: the one place that lists them all for the with* copies. */
+    private static final class Copy {
+        Head head;
+        List<Integer> hiddenSizes;
+        double dropout;
+        double l2;
+        double learningRate;
+        Optimizer optimizer;
+        int batchSize;
+        int maxEpochs;
+        int patience;
+        float margin;
+        long seed;
+        double validationFraction;
+        Split split;
+        Objective calibration;
+        InputScaling scaling;
+        boolean refit;
+        int ensemble;
+        double bceAuxWeight;
+
+        Copy(TrainingConfig c) {
+            head = c.head;
+            hiddenSizes = c.hiddenSizes;
+            dropout = c.dropout;
+            l2 = c.l2;
+            learningRate = c.learningRate;
+            optimizer = c.optimizer;
+            batchSize = c.batchSize;
+            maxEpochs = c.maxEpochs;
+            patience = c.patience;
+            margin = c.margin;
+            seed = c.seed;
+            validationFraction = c.validationFraction;
+            split = c.split;
+            calibration = c.calibration;
+            scaling = c.scaling;
+            refit = c.refit;
+            ensemble = c.ensemble;
+            bceAuxWeight = c.bceAuxWeight;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs,
+                    patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+        }
     }
 }
