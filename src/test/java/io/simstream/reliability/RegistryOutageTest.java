@@ -112,11 +112,7 @@ class RegistryOutageTest {
                 String during = Await.until("/ready to report the registry outage", () -> serve.http("/ready"),
                         b -> b.startsWith("503") && b.contains("schema registry"), Duration.ofSeconds(60));
                 System.out.println("during the outage /ready said: " + during.strip());
-                while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
-                    assertTrue(serve.http("/health").startsWith("200"), "/health stays up during the outage");
-                    assertTrue(serve.isAlive(), "serve must not exit during a registry outage");
-                    Thread.sleep(1000);
-                }
+                staysUpUntilTheOutageEnds(serve, stoppedAt, "during the outage");
                 signal("CONT", registry.pid());
 
                 var seen = Await.until("a decision for every good pair", decisions::poll,
@@ -169,11 +165,7 @@ class RegistryOutageTest {
                 String ready = Await.until("/ready to say it waits for the registry", () -> serve.http("/ready"),
                         b -> b.startsWith("503") && b.contains("schema registry"), Duration.ofSeconds(120));
                 System.out.println("starting with the registry down, /ready said: " + ready.strip());
-                while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
-                    assertTrue(serve.http("/health").startsWith("200"), "/health is up while startup waits");
-                    assertTrue(serve.isAlive(), "serve waits, it does not exit");
-                    Thread.sleep(1000);
-                }
+                staysUpUntilTheOutageEnds(serve, stoppedAt, "while startup waits for the registry");
                 assertTrue(decisions.poll().isEmpty() && dlq.poll().isEmpty(), "nothing is processed before ready");
                 signal("CONT", registry.pid());
                 Await.until("serve ready", () -> serve.http("/ready"), b -> b.startsWith("200"), Duration.ofSeconds(180));
@@ -219,4 +211,13 @@ class RegistryOutageTest {
         return l.stream().map(r -> r.value().getPairId()).collect(Collectors.toSet());
     }
 
+    /** Until OUTAGE has passed since stoppedAt, serve keeps running and /health keeps saying 200. */
+    private static void staysUpUntilTheOutageEnds(ServeProcess serve, long stoppedAt, String when)
+            throws InterruptedException {
+        while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
+            assertTrue(serve.http("/health").startsWith("200"), "/health stays 200 " + when);
+            assertTrue(serve.isAlive(), "serve does not exit " + when);
+            Thread.sleep(1000);
+        }
+    }
 }
