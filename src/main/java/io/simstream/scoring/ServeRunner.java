@@ -27,6 +27,9 @@ public final class ServeRunner {
         LOG.info("scoring kernel: {}", io.simstream.model.PairScorers.vectorApiAvailable()
                 ? "Vector API (jdk.incubator.vector)"
                 : "plain loops (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)");
+        // In a container the OS kernel is the host's: say which one, with the Java runtime, for support cases.
+        LOG.info("running on {} {} ({}), Java {} ({})", System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("os.arch"), Runtime.version(), System.getProperty("java.vm.name"));
         ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
         // start() may wait a long time (registry down); a shutdown request meanwhile must end it.
         AtomicReference<ScoringService> starting = new AtomicReference<>();

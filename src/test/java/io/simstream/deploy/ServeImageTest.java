@@ -149,6 +149,9 @@ class ServeImageTest {
                 "the image's JRE has jdk.incubator.vector and /metrics says so");
         assertTrue(serve.getLogs().contains("scoring kernel: Vector API (jdk.incubator.vector)"),
                 "the entrypoint and serve log the kernel");
+        String osKernel = serve.execInContainer("uname", "-r").getStdout().trim();
+        assertTrue(serve.getLogs().contains("running on Linux " + osKernel + " "),
+                "serve logs the OS kernel it runs on (" + osKernel + ")");
     }
 
 
