@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
-import io.simstream.data.PairDataset;
-import io.simstream.data.SyntheticPairs;
-import io.simstream.data.Vectors;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.scoring.TestModels;
@@ -19,8 +16,6 @@ import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,17 +60,6 @@ class FencedPublishTest {
                 Clock.systemUTC());
     }
 
-    private static List<LabeledPair> window(int n) {
-        PairDataset d = SyntheticPairs.generate(SyntheticPairs.Spec.of(n, DIM, 3));
-        List<LabeledPair> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(LabeledPair.newBuilder().setId("p" + i).setLeft(Vectors.toList(d.left()[i]))
-                    .setRight(Vectors.toList(d.right()[i])).setSame(d.labels()[i] == 1)
-                    .setLabeledAt(Instant.ofEpochMilli(i)).setSource("test").build());
-        }
-        return out;
-    }
-
     /** A round of one retrainer: training waits at the latch, so both rounds publish at the same moment. */
     private static RetrainJob round(ModelPublisher publisher, CountDownLatch bothTrained, long seed) {
         return new RetrainJob(MODEL, (data, champion) -> {
@@ -114,7 +98,7 @@ class FencedPublishTest {
                 ModelPublisher active = publisher(t);
                 active.claim(MODEL);
                 CountDownLatch bothTrained = new CountDownLatch(2);
-                List<LabeledPair> w = window(200);
+                List<LabeledPair> w = LabeledWindows.synthetic(200, DIM);
                 Future<ModelEvent> zombieEvent = pool.submit(() -> round(zombie, bothTrained, 10).run(w, null));
                 Future<ModelEvent> activeEvent = pool.submit(() -> round(active, bothTrained, 20).run(w, null));
                 ModelEvent z = zombieEvent.get(120, TimeUnit.SECONDS);

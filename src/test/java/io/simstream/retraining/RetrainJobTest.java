@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
-import io.simstream.data.PairDataset;
-import io.simstream.data.SyntheticPairs;
-import io.simstream.data.Vectors;
 import io.simstream.model.ModelArtifact;
 import io.simstream.scoring.TestModels;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -22,17 +15,6 @@ import org.junit.jupiter.api.Test;
 /** One retraining round without Kafka or DL4J: what reaches the trainer, the gate and the event. */
 class RetrainJobTest {
     private static final int DIM = 8;
-
-    private static List<LabeledPair> window(int n) {
-        PairDataset d = SyntheticPairs.generate(SyntheticPairs.Spec.of(n, DIM, 3));
-        List<LabeledPair> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(LabeledPair.newBuilder().setId("p" + i).setLeft(Vectors.toList(d.left()[i]))
-                    .setRight(Vectors.toList(d.right()[i])).setSame(d.labels()[i] == 1)
-                    .setLabeledAt(Instant.ofEpochMilli(i)).setSource("test").build());
-        }
-        return out;
-    }
 
     @Test
     void trainerNeverSeesTheHoldoutAndAPassingChallengerIsPublished() {
@@ -49,7 +31,7 @@ class RetrainJobTest {
             return 7;
         }, Clock.systemUTC());
 
-        ModelEvent e = job.run(window(400), champion);
+        ModelEvent e = job.run(LabeledWindows.synthetic(400, DIM), champion);
 
         assertEquals(300, trainedOn.get(), "the newest 25% (100 pairs) is held out");
         assertEquals("PUBLISHED", e.getEventType());
@@ -66,7 +48,7 @@ class RetrainJobTest {
         AtomicInteger publishes = new AtomicInteger();
         RetrainJob rejecting = new RetrainJob("m", (data, champ) -> TestModels.random(DIM, 2),
                 new PromotionGate(GateMetric.AUC, 0.0, 1.01), 0.2, a -> publishes.incrementAndGet(), Clock.systemUTC());
-        ModelEvent rejected = rejecting.run(window(100), null);
+        ModelEvent rejected = rejecting.run(LabeledWindows.synthetic(100, DIM), null);
         assertEquals("REJECTED", rejected.getEventType());
         assertNull(rejected.getChampionVersion());
         assertEquals(0, publishes.get());
@@ -74,7 +56,7 @@ class RetrainJobTest {
         RetrainJob failing = new RetrainJob("m", (data, champ) -> {
             throw new IllegalStateException("training diverged");
         }, new PromotionGate(GateMetric.AUC, 0.0, 0.0), 0.2, a -> publishes.incrementAndGet(), Clock.systemUTC());
-        ModelEvent failed = failing.run(window(100), null);
+        ModelEvent failed = failing.run(LabeledWindows.synthetic(100, DIM), null);
         assertEquals("TRAINING_FAILED", failed.getEventType());
         assertEquals("training diverged", failed.getReason());
         assertEquals(0, publishes.get());
@@ -88,7 +70,7 @@ class RetrainJobTest {
                     throw new io.simstream.lifecycle.PublishAbortedException("interrupted while publishing",
                             new InterruptedException());
                 }, Clock.systemUTC());
-        ModelEvent e = interruptedPublish.run(window(100), null);
+        ModelEvent e = interruptedPublish.run(LabeledWindows.synthetic(100, DIM), null);
         assertEquals(RetrainJob.ABORTED, e.getEventType(), e.toString());
         assertTrue(e.getReason().contains("nothing was published"), e.getReason());
 
@@ -96,7 +78,7 @@ class RetrainJobTest {
         RetrainJob interruptedTraining = new RetrainJob("m", (data, champ) -> {
             throw new IllegalStateException("fit stopped", new InterruptedException("sleep interrupted"));
         }, new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.2, a -> 1, Clock.systemUTC());
-        assertEquals(RetrainJob.ABORTED, interruptedTraining.run(window(100), null).getEventType());
+        assertEquals(RetrainJob.ABORTED, interruptedTraining.run(LabeledWindows.synthetic(100, DIM), null).getEventType());
     }
 
     @Test
@@ -105,7 +87,7 @@ class RetrainJobTest {
                 new PromotionGate(GateMetric.AUC, 1.0, 0.0), 0.2, a -> {
                     throw new io.simstream.lifecycle.PublishFencedException("a newer publisher fenced this one", null);
                 }, Clock.systemUTC());
-        ModelEvent e = fenced.run(window(100), null);
+        ModelEvent e = fenced.run(LabeledWindows.synthetic(100, DIM), null);
         assertEquals(RetrainJob.PUBLISH_FENCED, e.getEventType());
         assertEquals("a newer publisher fenced this one", e.getReason());
         assertNull(e.getChallengerVersion());
