@@ -195,8 +195,10 @@ public final class E2eBenchmark {
     private ObjectNode runChild(boolean passThrough, String profile, String guarantee, ModelPublisher publisher,
                                 boolean swaps) throws Exception {
         String mode = (passThrough ? "pass-through" : "scoring") + "-" + profile + "-" + guarantee;
-        TopicNames names = new TopicNames(topics.pairs().name(), runId + "-" + mode + "-decisions",
-                topics.models().name(), runId + "-" + mode + "-dlq");
+        TopicNames base = topics.names();
+        TopicNames names = new TopicNames(base.pairs(), runId + "-" + mode + "-decisions", base.models(),
+                runId + "-" + mode + "-dlq", base.labeledPairs(), base.labelDeadLetters(), base.modelEvents(),
+                base.retrainerLock());
         Topics modeTopics = new Topics(names, registry, opt.partitions());
         TopicAdmin.createMissing(cluster.clientConfig(), modeTopics.all());
         long backlog = opt.pairs() + sentProbes.get();

@@ -31,7 +31,7 @@ public final class ModelsCommand {
         var registry = cluster.registry();
         var topics = cluster.topics(registry);
         ModelCatalog catalog = ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(),
-                cluster.retrainTopics(registry).modelEvents());
+                cluster.topics(registry).modelEvents());
         return new ModelAdmin(catalog, System.out::println);
     }
 
@@ -113,7 +113,7 @@ public final class ModelsCommand {
         public Integer call() {
             var registry = cluster.registry();
             var topics = cluster.topics(registry);
-            var events = cluster.retrainTopics(registry).modelEvents();
+            var events = cluster.topics(registry).modelEvents();
             TopicAdmin.createMissing(cluster.clientConfig(), java.util.List.of(topics.models(), topics.modelHistory(),
                     events));
             ModelCatalog catalog = ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(), events);

@@ -2,10 +2,6 @@ package io.simstream.cli;
 
 import io.simstream.demo.PairSource;
 import io.simstream.demo.TrafficGenerator;
-import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.config.ClusterConfig;
-import io.simstream.topics.RetrainTopics;
-import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +16,7 @@ import picocli.CommandLine.Option;
         description = "Produce synthetic VectorPair traffic and, later, its LabeledPair feedback.")
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin
-    ServiceOptions cluster;
+    TopicOptions cluster;
 
     @Option(names = "--rate", defaultValue = "200", description = "Pairs per second (default ${DEFAULT-VALUE}).")
     int rate;
@@ -48,13 +44,10 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterConfig config = cluster.cluster();
-        ConfluentRegistryClient registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
-        Topics topics = new Topics(TopicNames.DEFAULT, registry, 1);
-        RetrainTopics retrainTopics = new RetrainTopics(RetrainTopics.Names.DEFAULT, registry, 1);
+        Topics topics = cluster.topics(cluster.registry());
         CountDownLatch stop = new CountDownLatch(1);
-        try (TrafficGenerator traffic = new TrafficGenerator(config.clientConfig(), topics.pairs(),
-                retrainTopics.labeledPairs(), PairSource.synthetic(dim, seed),
+        try (TrafficGenerator traffic = new TrafficGenerator(cluster.clientConfig(), topics.pairs(),
+                topics.labeledPairs(), PairSource.synthetic(dim, seed),
                 new TrafficGenerator.Settings(rate, labelDelay, shiftAfter, badEvery)).start()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "produce-shutdown"));
             if (duration.isZero()) {

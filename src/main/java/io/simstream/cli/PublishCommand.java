@@ -4,13 +4,11 @@ import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
-import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.config.ClusterConfig;
+import io.simstream.config.TopicSettings;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
 import io.simstream.lifecycle.ModelRecords;
-import io.simstream.topics.TopicNames;
-import io.simstream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -36,7 +34,7 @@ public final class PublishCommand implements Callable<Integer> {
     Path model;
 
     @Mixin
-    ServiceOptions cluster;
+    TopicOptions cluster;
 
     @Option(names = "--name", defaultValue = "default", description = "Model name, the record key (default: ${DEFAULT-VALUE}).")
     String name;
@@ -44,7 +42,8 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--version", description = "Version to publish; default: one more than the newest on the topic.")
     Long version;
 
-    @Option(names = "--topic", defaultValue = "models", description = "Models topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", description = "Models topic: shorthand for --set topic.models=TOPIC (default: the"
+            + " topic.models setting, as serve reads it).")
     String topic;
 
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
@@ -60,11 +59,12 @@ public final class PublishCommand implements Callable<Integer> {
         if (allowDimensionChange) {
             metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
         }
+        if (topic != null) {
+            cluster.service.settings.put(TopicSettings.MODELS.name(), topic);
+        }
         ClusterConfig config = cluster.cluster();
-        var registry = ConfluentRegistryClient.fromConfig(config.registryClientSettings());
-        var names = new TopicNames(TopicNames.DEFAULT.pairs(), TopicNames.DEFAULT.decisions(), topic,
-                TopicNames.DEFAULT.deadLetters());
-        var topics = new Topics(names, registry, 1);
+        var topics = cluster.topics(cluster.registry());
+        String topic = topics.models().name();
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
         // Missing: created compacted (not left to the broker's auto-create, which would use delete);

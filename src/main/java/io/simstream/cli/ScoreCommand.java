@@ -54,7 +54,7 @@ public final class ScoreCommand implements Callable<Integer> {
             var registry = cluster.registry();
             var topics = cluster.topics(registry);
             return ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(),
-                    cluster.retrainTopics(registry).modelEvents()).artifact(model);
+                    cluster.topics(registry).modelEvents()).artifact(model);
         }
         if (!exists) {
             throw new UserInputException("score: no model file " + model + " (a published model NAME[:VERSION] needs"

@@ -4,6 +4,7 @@ import io.simstream.config.ClusterConfig;
 import io.simstream.config.ConfigField;
 import io.simstream.config.DeclaredConfig;
 import io.simstream.config.ScoringConfig;
+import io.simstream.config.TopicSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,10 @@ final class ServiceOptions {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A setting (see the README's configuration reference), or a kafka.* pass-through.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Shorthand for every topic.* setting"
+            + " = PREFIX + its default (a topic.* setting given with --set wins).")
+    String topicPrefix;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Kafka client setting, e.g. security.protocol=SSL (same as --set kafka.KEY=VALUE).")
     Map<String, String> kafka = new LinkedHashMap<>();
@@ -35,6 +40,9 @@ final class ServiceOptions {
     /** The --kafka and --set values plus the named flags that were given, as settings. */
     Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>();
+        if (topicPrefix != null) {
+            TopicSettings.NAMES.forEach(f -> flags.put(f.name(), topicPrefix + f.defaultValue()));
+        }
         kafka.forEach((k, v) -> flags.put(DeclaredConfig.KAFKA_PREFIX + k, v));
         flags.putAll(settings);
         putIfGiven(flags, ScoringConfig.BOOTSTRAP.name(), bootstrap);

@@ -1,25 +1,22 @@
 package io.simstream.cli;
 
 import io.simstream.config.ClusterConfig;
+import io.simstream.config.TopicSettings;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Where the commands that work on a running system's topics (models, dlq, score with a published
- * model) find them: the cluster settings every command shares ({@link ServiceOptions}, resolved by
- * the one loader) plus the topic-name prefix, and the one place these commands build their clients.
+ * model, publish, produce) find them: the cluster and topic settings every command shares
+ * ({@link ServiceOptions}, resolved by the one loader), and the one place these commands build their
+ * clients.
  */
 final class TopicOptions {
     @Mixin
     ServiceOptions service;
-
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (default: none).")
-    String topicPrefix;
 
     private ClusterConfig cluster;
 
@@ -39,11 +36,9 @@ final class TopicOptions {
         return ConfluentRegistryClient.fromConfig(cluster().registryClientSettings());
     }
 
+    /** The deployment's topics as the topic.* settings name them; pairs and labels may be written. */
     Topics topics(ConfluentRegistryClient registry) {
-        return new Topics(TopicNames.DEFAULT.withPrefix(topicPrefix), registry, 1);
-    }
-
-    RetrainTopics retrainTopics(ConfluentRegistryClient registry) {
-        return new RetrainTopics(RetrainTopics.Names.DEFAULT.withPrefix(topicPrefix), registry, 1);
+        return new Topics(TopicNames.of(cluster()), registry, cluster().values().getInt(TopicSettings.PAIR_PARTITIONS),
+                cluster().values().getInt(TopicSettings.LABEL_PARTITIONS), Topics.Role.CLIENT);
     }
 }

@@ -73,9 +73,19 @@ public final class ClusterConfig {
             "schema.registry.url", REGISTRY_URL.name(),
             "schema.registry.basic.auth.user.info", USER_INFO.name());
 
-    public static final List<ConfigField> FIELDS = fields();
+    /** How to reach Kafka and the registry. */
+    public static final List<ConfigField> CONNECTION_FIELDS = connectionFields();
 
-    private static List<ConfigField> fields() {
+    /** What every command that talks to the cluster reads: the connection, then the topic names. */
+    public static final List<ConfigField> FIELDS = concat(CONNECTION_FIELDS, TopicSettings.FIELDS);
+
+    static List<ConfigField> concat(List<ConfigField> a, List<ConfigField> b) {
+        List<ConfigField> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private static List<ConfigField> connectionFields() {
         List<ConfigField> f = new ArrayList<>(List.of(BOOTSTRAP, REGISTRY_URL, AUTO_REGISTER, USE_LATEST, LATEST_STRICT,
                 VALUE_SUBJECT_STRATEGY, KEY_SUBJECT_STRATEGY, CREDENTIALS_SOURCE, USER_INFO, BEARER_SOURCE, BEARER_TOKEN,
                 CONNECT_TIMEOUT, READ_TIMEOUT, MAX_RETRIES, RETRIES_WAIT, RETRIES_MAX_WAIT));
@@ -84,7 +94,7 @@ public final class ClusterConfig {
     }
 
     /** The registry fields (everything but bootstrap): their Confluent names are the client's keys. */
-    public static final List<ConfigField> REGISTRY_FIELDS = FIELDS.subList(1, FIELDS.size());
+    public static final List<ConfigField> REGISTRY_FIELDS = CONNECTION_FIELDS.subList(1, CONNECTION_FIELDS.size());
 
     /** The cross-field checks every command shares. */
     public static final List<CrossCheck> CHECKS = List.of(

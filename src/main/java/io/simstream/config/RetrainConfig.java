@@ -8,14 +8,6 @@ import java.util.Map;
 public final class RetrainConfig {
     public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-retrainer",
             "Group of retrainer instances: one per model name is active, the others stand by.");
-    public static final ConfigField TOPIC_LABELS = ConfigField.string("topic.labeled-pairs",
-            "labeled-pairs", "Input topic of LabeledPair records, keyed by pair id.");
-    public static final ConfigField TOPIC_LABELS_DLQ = ConfigField.string("topic.labeled-pairs-dlq",
-            "labeled-pairs-dlq", "Dead-letter topic for labeled pairs that cannot be used.");
-    public static final ConfigField TOPIC_EVENTS = ConfigField.string("topic.model-events",
-            "model-events", "Output topic of ModelEvent records (gate decisions, online accuracy).");
-    public static final ConfigField TOPIC_LOCK = ConfigField.string("topic.retrainer-lock",
-            "retrainer-lock", "Single-partition topic whose owner is the active retrainer.");
     public static final ConfigField WINDOW_SIZE = ConfigField.integer("window.size", 5000, 10, 10_000_000,
             "Labeled pairs kept for training: the newest ones.");
     public static final ConfigField EVERY_LABELS = ConfigField.integer("retrain.every.labels", 1000, 1, 10_000_000,
@@ -39,8 +31,6 @@ public final class RetrainConfig {
             7L * 24 * 3_600_000, "How long after its decision a label still counts for online accuracy.");
     public static final ConfigField SESSION_TIMEOUT = ConfigField.longValue("lock.session.timeout.ms", 10_000, 6000,
             300_000, "How soon a standby takes over after the active retrainer dies.");
-    public static final ConfigField LABEL_PARTITIONS = ConfigField.integer("topic.labeled-pairs.partitions", 4, 1,
-            10_000, "Partitions of labeled-pairs when created; must equal the decisions topic's (join).");
     public static final ConfigField TRAIN_HEAD = ConfigField.oneOf("train.head", "contrastive",
             List.of("contrastive", "bce"), "Head of challengers (must match the champion for warm start).");
     public static final ConfigField TRAIN_MAX_EPOCHS = ConfigField.integer("train.max.epochs", 30, 1, 1000,
@@ -50,8 +40,7 @@ public final class RetrainConfig {
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9465, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
 
-    public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, ScoringConfig.MODEL_NAME, ScoringConfig.TOPIC_MODELS, ScoringConfig.TOPIC_DECISIONS,
-            TOPIC_LABELS, TOPIC_LABELS_DLQ, TOPIC_EVENTS, TOPIC_LOCK, LABEL_PARTITIONS, WINDOW_SIZE, EVERY_LABELS,
+    public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, ScoringConfig.MODEL_NAME, WINDOW_SIZE, EVERY_LABELS,
             EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, GATE_MINIMUM, LABEL_DELAY, SESSION_TIMEOUT,
             TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
             METRICS_PORT);
@@ -88,7 +77,7 @@ public final class RetrainConfig {
     }
 
     public int labelPartitions() {
-        return config.getInt(LABEL_PARTITIONS);
+        return config.getInt(TopicSettings.LABEL_PARTITIONS);
     }
 
     public int metricsPort() {

@@ -37,20 +37,12 @@ public final class ScoringConfig {
     public static final ConfigField REGISTRY_URL = ClusterConfig.REGISTRY_URL;
     public static final ConfigField APPLICATION_ID = ConfigField.string("application.id", "simstream-scoring",
             "Kafka Streams application id: instances sharing it share the work.");
-    public static final ConfigField MODEL_NAME = ConfigField.string("model.name", "default",
+    public static final ConfigField MODEL_NAME = new ConfigField("model.name", ConfigField.Type.STRING, "default",
+            v -> v.isBlank() ? "must not be empty" : v.indexOf('#') >= 0
+                    ? "must not contain '#' (it separates the keys of candidates and chunks on the models topic)" : null,
             "Key on the models topic of the model this service serves.");
     public static final ConfigField INPUT_DIM = ConfigField.integer("model.input.dim", 0, 0, 1 << 20,
             "Input dimension a model must have to be accepted; 0 accepts the dimension the model declares.");
-    public static final ConfigField TOPIC_PAIRS = ConfigField.string("topic.pairs", "pairs",
-            "Input topic of VectorPair records.");
-    public static final ConfigField TOPIC_DECISIONS = ConfigField.string("topic.decisions",
-            "decisions", "Output topic of PairDecision records.");
-    public static final ConfigField TOPIC_MODELS = ConfigField.string("topic.models", "models",
-            "Compacted topic of ModelRecord records, keyed by model name.");
-    public static final ConfigField TOPIC_DLQ = ConfigField.string("topic.dlq", "pairs-dlq",
-            "Dead-letter topic of DeadLetter records.");
-    public static final ConfigField PAIR_PARTITIONS = ConfigField.integer("topic.pairs.partitions", 4, 1, 10_000,
-            "Partitions of the pairs and decisions topics when the service creates them.");
     public static final ConfigField CREATE_TOPICS = ConfigField.bool("topics.create", true,
             "Create missing topics at startup.");
     public static final ConfigField GUARANTEE = ConfigField.oneOf("processing.guarantee", "exactly_once_v2",
@@ -108,7 +100,7 @@ public final class ScoringConfig {
                     + " the partitions for session.timeout.ms so a quick restart finds them unmoved (false).");
 
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
-            INPUT_DIM, TOPIC_PAIRS, TOPIC_DECISIONS, TOPIC_MODELS, TOPIC_DLQ, PAIR_PARTITIONS, CREATE_TOPICS,
+            INPUT_DIM, CREATE_TOPICS,
             GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
             WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
             SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN);
@@ -127,9 +119,7 @@ public final class ScoringConfig {
 
     /** Fields of a command: the cluster's, then its own. */
     static List<ConfigField> with(List<ConfigField> cluster, List<ConfigField> own) {
-        List<ConfigField> all = new ArrayList<>(cluster);
-        all.addAll(own);
-        return List.copyOf(all);
+        return ClusterConfig.concat(cluster, own);
     }
 
     private final DeclaredConfig values;
@@ -181,6 +171,11 @@ public final class ScoringConfig {
 
     public Duration shutdownTimeout() {
         return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT));
+    }
+
+    /** Every resolved setting, for readers in other packages (topic names). */
+    public DeclaredConfig values() {
+        return values;
     }
 
     /** How to reach Kafka and the registry. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.simstream.StartupException;
 import io.simstream.avro.ModelEvent;
 import io.simstream.config.ScoringConfig;
+import io.simstream.config.TopicSettings;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.data.SyntheticPairs;
@@ -22,7 +23,6 @@ import io.simstream.retraining.OnlineAccuracy;
 import io.simstream.retraining.RetrainService;
 import io.simstream.retraining.RetrainSettings;
 import io.simstream.scoring.ScoringService;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.TopicSpec;
@@ -114,9 +114,7 @@ public final class DemoRunner {
 
         Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
         Topics topics = new Topics(TopicNames.DEFAULT, registry, options.partitions());
-        RetrainTopics retrainTopics = new RetrainTopics(RetrainTopics.Names.DEFAULT, registry, options.partitions());
-        List<TopicSpec<?, ?>> all = new ArrayList<>(topics.all());
-        all.addAll(retrainTopics.all());
+        List<TopicSpec<?, ?>> all = topics.all();
         TopicAdmin.createMissing(client, all);
         say("  topics: " + all.stream().map(TopicSpec::name).toList());
 
@@ -143,7 +141,7 @@ public final class DemoRunner {
         RetrainSettings retrain = new RetrainSettings("simstream-demo-retrainer", MODEL, 2 * everyLabels, everyLabels,
                 Duration.ofSeconds(30), Math.min(1000, everyLabels), 0.2, GateMetric.AUC, 0.005, 0.6,
                 Duration.ofMinutes(5), Duration.ofSeconds(10), state.resolve("retrainer").toString(), 200);
-        RetrainService retrainer = start("retrainer", () -> new RetrainService(retrain, client, topics, retrainTopics,
+        RetrainService retrainer = start("retrainer", () -> new RetrainService(retrain, client, topics,
                 new Dl4jChallengerTrainer(training.withSplit(TrainingConfig.Split.ROW_ORDER, 0.2), true),
                 this::onModelEvent, Clock.systemUTC()).start(0));
         endpoints.put("retrainer-metrics", "http://localhost:" + retrainer.metricsPort() + "/metrics");
@@ -154,7 +152,7 @@ public final class DemoRunner {
                 : PairSource.synthetic(options.dim(), 1000);
         Duration shiftAfter = options.duration().dividedBy(2);
         TrafficGenerator traffic = start("traffic generator", () -> new TrafficGenerator(client, topics.pairs(),
-                retrainTopics.labeledPairs(), source, new TrafficGenerator.Settings(options.pairsPerSecond(),
+                topics.labeledPairs(), source, new TrafficGenerator.Settings(options.pairsPerSecond(),
                 options.labelDelay(), shiftAfter, 400)).start());
         say(String.format(Locale.ROOT, "producing %d pairs/s, labels %d ms later; the distribution shifts after %d s;"
                         + " running for %d s (Ctrl-C ends it early)", options.pairsPerSecond(),
@@ -169,7 +167,7 @@ public final class DemoRunner {
         m.put(ScoringConfig.BOOTSTRAP.name(), kafka.bootstrapServers());
         m.put(ScoringConfig.REGISTRY_URL.name(), registry.url());
         m.put(ScoringConfig.APPLICATION_ID.name(), "simstream-demo-scoring");
-        m.put(ScoringConfig.PAIR_PARTITIONS.name(), String.valueOf(options.partitions()));
+        m.put(TopicSettings.PAIR_PARTITIONS.name(), String.valueOf(options.partitions()));
         m.put(ScoringConfig.STATE_DIR.name(), state.resolve("scoring").toString());
         m.put(ScoringConfig.METRICS_PORT.name(), "0");
         return ScoringConfig.of(m);

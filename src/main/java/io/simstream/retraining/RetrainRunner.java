@@ -3,7 +3,6 @@ package io.simstream.retraining;
 import io.simstream.ShutdownSignal;
 import io.simstream.config.RetrainConfig;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.time.Clock;
@@ -23,9 +22,9 @@ public final class RetrainRunner {
     }
 
     public static RetrainService start(RetrainConfig config, ConfluentRegistryClient registry, ChallengerTrainer trainer) {
-        Topics topics = Topics.forServices(TopicNames.of(config), registry, config.labelPartitions());
-        RetrainTopics retrainTopics = RetrainTopics.forRetrainer(RetrainTopics.Names.of(config), registry, config.labelPartitions());
-        return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, retrainTopics, trainer,
+        Topics topics = new Topics(TopicNames.of(config.values()), registry, config.labelPartitions(),
+                config.labelPartitions(), Topics.Role.RETRAINER);
+        return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, trainer,
                 event -> { }, Clock.systemUTC()).start(config.metricsPort());
     }
 

@@ -15,7 +15,6 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
 import io.simstream.lifecycle.ModelRecords;
@@ -63,7 +62,6 @@ public final class RetrainService implements AutoCloseable {
     private final RetrainSettings settings;
     private final Map<String, Object> clientConfig;
     private final Topics topics;
-    private final RetrainTopics retrainTopics;
     private final ChallengerTrainer trainer;
     private final Consumer<ModelEvent> eventListener;
     private final Clock clock;
@@ -92,12 +90,11 @@ public final class RetrainService implements AutoCloseable {
      * @param eventListener sees every model event this instance emits (status lines, tests)
      */
     public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
-                          RetrainTopics retrainTopics, ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
+                          ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
                           Clock clock) {
         this.settings = settings;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
-        this.retrainTopics = retrainTopics;
         this.trainer = trainer;
         this.eventListener = eventListener;
         this.clock = clock;
@@ -105,10 +102,7 @@ public final class RetrainService implements AutoCloseable {
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
         // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
-        List<TopicSpec<?, ?>> all = new ArrayList<>(List.of(topics.decisions(), topics.models(),
-                topics.modelHistory()));
-        all.addAll(retrainTopics.all());
-        TopicAdmin.createMissing(clientConfig, all);
+        TopicAdmin.createMissing(clientConfig, topics.retraining());
         TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -123,8 +117,8 @@ public final class RetrainService implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder();
         OnlineQualityTopology.build(builder, new OnlineQualityTopology.Topics(
                         topics.decisions().name(), topics.decisions().valueSerde(),
-                        retrainTopics.labeledPairs().name(), retrainTopics.labeledPairs().valueSerde(),
-                        retrainTopics.modelEvents().name(), retrainTopics.modelEvents().valueSerde()),
+                        topics.labeledPairs().name(), topics.labeledPairs().valueSerde(),
+                        topics.modelEvents().name(), topics.modelEvents().valueSerde()),
                 settings.labelDelay(), metrics::onlineAccuracy);
         return builder.build();
     }
@@ -151,9 +145,9 @@ public final class RetrainService implements AutoCloseable {
     }
 
     private void consume() {
-        try (LeadershipLock lock = new LeadershipLock(clientConfig, retrainTopics.retrainerLock().name(),
+        try (LeadershipLock lock = new LeadershipLock(clientConfig, topics.retrainerLock().name(),
                 settings.applicationId() + "-" + settings.modelName(), settings.sessionTimeout());
-             LabelFeed feed = new LabelFeed(clientConfig, retrainTopics.labeledPairs().name());
+             LabelFeed feed = new LabelFeed(clientConfig, topics.labeledPairs().name());
              ChampionTracker champions = new ChampionTracker(clientConfig, topics.models(), settings.modelName(),
                      new ModelLoader(PairScorers::fastest, 0, clock))) {
             RetrainTrigger trigger = null;
@@ -225,7 +219,7 @@ public final class RetrainService implements AutoCloseable {
         LabeledPair pair;
         try {
             pair = r.value() == null ? null
-                    : retrainTopics.labeledPairs().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    : topics.labeledPairs().valueSerde().deserializer().deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
             deadLetter(r, DeadLetterReason.DESERIALIZATION, e.getMessage());
             return false;
@@ -247,9 +241,9 @@ public final class RetrainService implements AutoCloseable {
     private void deadLetter(ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String message) {
         DeadLetter dl = deadLetters.of(r.key(), r.value(), r.headers(), r.topic(), r.partition(), r.offset(), reason,
                 message);
-        String dlq = retrainTopics.labelDeadLetters().name();
+        String dlq = topics.labelDeadLetters().name();
         producer.send(new ProducerRecord<>(dlq, r.key(),
-                retrainTopics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
+                topics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
         metrics.deadLetter(reason.name());
         LOG.warn("Labeled pair {}-{}@{} to {}: {} {}", r.topic(), r.partition(), r.offset(), dlq, reason, message);
     }
@@ -280,9 +274,9 @@ public final class RetrainService implements AutoCloseable {
                     settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock);
             event = job.run(snapshot, champion);
         }
-        String topic = retrainTopics.modelEvents().name();
+        String topic = topics.modelEvents().name();
         producer.send(new ProducerRecord<>(topic, settings.modelName().getBytes(StandardCharsets.UTF_8),
-                retrainTopics.modelEvents().valueSerde().serializer().serialize(topic, event)));
+                topics.modelEvents().valueSerde().serializer().serialize(topic, event)));
         producer.flush();
         metrics.round(event);
         eventListener.accept(event);

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.UserInputException;
 import io.simstream.config.ScoringConfig;
+import io.simstream.config.TopicSettings;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.metrics.MetricsServer;
@@ -59,8 +60,9 @@ public final class ScoringService implements AutoCloseable {
         this.live = new LiveModel(config.get(ScoringConfig.MODEL_NAME));
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ScoringMetrics(meters, live);
-        // Pairs are input: their subject is read, never written (see Topics.forServices).
-        this.topics = Topics.forServices(TopicNames.of(config), registry, config.getInt(ScoringConfig.PAIR_PARTITIONS));
+        // Pairs are input: their subject is read, never written (Role.SCORER).
+        int partitions = config.getInt(TopicSettings.PAIR_PARTITIONS);
+        this.topics = new Topics(TopicNames.of(config.values()), registry, partitions, partitions, Topics.Role.SCORER);
         this.pairWait = new RegistryWait(config.registryWait());
         this.modelWait = RegistryWait.unbounded();
         this.startupWait = RegistryWait.unbounded();
@@ -124,7 +126,7 @@ public final class ScoringService implements AutoCloseable {
     private void prepare() {
         if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
             phase = "creating topics";
-            TopicAdmin.createMissing(config.clientConfig(), topics.all());
+            TopicAdmin.createMissing(config.clientConfig(), topics.scoring());
         }
         phase = "checking the models topic";
         TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);

@@ -1,28 +1,65 @@
 package io.simstream.topics;
 
-import io.simstream.config.RetrainConfig;
-import io.simstream.config.ScoringConfig;
+import io.simstream.config.ClusterConfig;
+import io.simstream.config.ConfigField;
+import io.simstream.config.DeclaredConfig;
+import io.simstream.config.TopicSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The four topic names the scoring service uses; configurable so several deployments can share a cluster. */
-public record TopicNames(String pairs, String decisions, String models, String deadLetters) {
-    public static final TopicNames DEFAULT = new TopicNames(ScoringConfig.TOPIC_PAIRS.defaultValue(),
-            ScoringConfig.TOPIC_DECISIONS.defaultValue(), ScoringConfig.TOPIC_MODELS.defaultValue(),
-            ScoringConfig.TOPIC_DLQ.defaultValue());
+/**
+ * Every topic name of a deployment, as the topic.* settings give them (one set of names for every
+ * command). models-history and decisions-shadow are derived from their base topic.
+ */
+public record TopicNames(String pairs, String decisions, String models, String deadLetters, String labeledPairs,
+                         String labelDeadLetters, String modelEvents, String retrainerLock) {
+    public static final TopicNames DEFAULT = new TopicNames(TopicSettings.PAIRS.defaultValue(),
+            TopicSettings.DECISIONS.defaultValue(), TopicSettings.MODELS.defaultValue(), TopicSettings.DLQ.defaultValue(),
+            TopicSettings.LABELS.defaultValue(), TopicSettings.LABELS_DLQ.defaultValue(),
+            TopicSettings.EVENTS.defaultValue(), TopicSettings.LOCK.defaultValue());
 
-    /** The names a scoring service is configured with. */
-    public static TopicNames of(ScoringConfig config) {
-        return new TopicNames(config.get(ScoringConfig.TOPIC_PAIRS), config.get(ScoringConfig.TOPIC_DECISIONS),
-                config.get(ScoringConfig.TOPIC_MODELS), config.get(ScoringConfig.TOPIC_DLQ));
+    /** The names a resolved configuration of any command gives. */
+    public static TopicNames of(DeclaredConfig config) {
+        return new TopicNames(config.get(TopicSettings.PAIRS), config.get(TopicSettings.DECISIONS),
+                config.get(TopicSettings.MODELS), config.get(TopicSettings.DLQ), config.get(TopicSettings.LABELS),
+                config.get(TopicSettings.LABELS_DLQ), config.get(TopicSettings.EVENTS), config.get(TopicSettings.LOCK));
     }
 
-    /** The scoring topics the retrainer reads or writes (decisions and models are configurable there). */
-    public static TopicNames of(RetrainConfig config) {
-        return new TopicNames(DEFAULT.pairs(), config.values().get(ScoringConfig.TOPIC_DECISIONS),
-                config.values().get(ScoringConfig.TOPIC_MODELS), DEFAULT.deadLetters());
+    public static TopicNames of(ClusterConfig config) {
+        return of(config.values());
+    }
+
+    /** Every copy of a model record is also kept here (compaction keeps only the newest per key on models). */
+    public String modelHistory() {
+        return models + "-history";
+    }
+
+    /** Decisions of a shadow (or of the serving model where a canary serves): never read as decisions. */
+    public String decisionsShadow() {
+        return decisions + "-shadow";
     }
 
     /** Same names with a prefix, for tests and benchmarks that share one broker. */
     public TopicNames withPrefix(String prefix) {
-        return new TopicNames(prefix + pairs, prefix + decisions, prefix + models, prefix + deadLetters);
+        return new TopicNames(prefix + pairs, prefix + decisions, prefix + models, prefix + deadLetters,
+                prefix + labeledPairs, prefix + labelDeadLetters, prefix + modelEvents, prefix + retrainerLock);
+    }
+
+    /** These names as topic.* settings (to hand to a child process or another command). */
+    public Map<String, String> asSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        put(m, TopicSettings.PAIRS, pairs);
+        put(m, TopicSettings.DECISIONS, decisions);
+        put(m, TopicSettings.MODELS, models);
+        put(m, TopicSettings.DLQ, deadLetters);
+        put(m, TopicSettings.LABELS, labeledPairs);
+        put(m, TopicSettings.LABELS_DLQ, labelDeadLetters);
+        put(m, TopicSettings.EVENTS, modelEvents);
+        put(m, TopicSettings.LOCK, retrainerLock);
+        return m;
+    }
+
+    private static void put(Map<String, String> m, ConfigField f, String v) {
+        m.put(f.name(), v);
     }
 }

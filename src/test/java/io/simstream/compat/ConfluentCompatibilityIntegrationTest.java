@@ -135,7 +135,7 @@ class ConfluentCompatibilityIntegrationTest {
         String dlqSubject = names.deadLetters() + "-value";
         String modelsSubject = names.models() + "-value";
         // Every publisher also writes each model to <models>-history, under its own subject.
-        String historySubject = Topics.modelHistoryName(names) + "-value";
+        String historySubject = names.modelHistory() + "-value";
         pythonRegister(pairsSubject, Files.readString(Path.of("schemas/VectorPair.avsc")));
         int v2Id = pythonRegister(pairsSubject, SchemaTexts.canonical(WirePairs.tenantSchema()));
         int decisionsId = pythonRegister(decisionsSubject, Files.readString(Path.of("schemas/PairDecision.avsc")));

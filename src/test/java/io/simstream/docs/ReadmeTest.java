@@ -3,11 +3,8 @@ package io.simstream.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.simstream.config.ClusterConfig;
 import io.simstream.config.ConfigField;
 import io.simstream.config.DeclaredConfig;
-import io.simstream.config.RetrainConfig;
-import io.simstream.config.ScoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,10 +19,8 @@ class ReadmeTest {
 
     @Test
     void configurationReferenceMatchesTheDeclaredSettings() throws Exception {
-        String readme = Files.readString(README);
-        assertBlock(readme, "cluster", ClusterConfig.FIELDS);
-        assertBlock(readme, "serve", ScoringConfig.OWN_FIELDS);
-        assertBlock(readme, "retrain", RetrainConfig.OWN_FIELDS);
+        String text = Files.readString(ConfigReference.FILE);
+        ConfigReference.blocks().forEach((name, fields) -> assertBlock(text, name, fields));
     }
 
     @Test
@@ -42,8 +37,9 @@ class ReadmeTest {
         int from = readme.indexOf(begin);
         int to = readme.indexOf(end);
         String expected = DeclaredConfig.markdown(fields);
-        assertTrue(from >= 0 && to > from, "README lacks the " + begin.trim() + " block; paste:\n" + begin + expected + end);
-        assertEquals(expected, readme.substring(from + begin.length(), to),
-                "README's " + name + " settings are out of date; paste:\n" + begin + expected + end);
+        assertTrue(from >= 0 && to > from, ConfigReference.FILE + " lacks the " + begin.trim() + " block; paste:\n"
+                + begin + expected + end);
+        assertEquals(expected, readme.substring(from + begin.length(), to), ConfigReference.FILE + "'s " + name
+                + " settings are out of date: run io.simstream.docs.ConfigReference from the test classpath");
     }
 }

@@ -14,7 +14,6 @@ import io.simstream.model.PairScorers;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.TopicReader;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -44,9 +43,7 @@ final class RetrainHarness implements AutoCloseable {
     final String registryUrl;
     final SchemaRegistry registry;
     final TopicNames names;
-    final RetrainTopics.Names retrainNames;
     final Topics topics;
-    final RetrainTopics retrainTopics;
     final String prefix;
     final List<ModelEvent> events = new CopyOnWriteArrayList<>();
     final TopicReader<String, PairDecision> decisions;
@@ -65,26 +62,22 @@ final class RetrainHarness implements AutoCloseable {
         this.registry = registry;
         this.prefix = prefix;
         this.names = TopicNames.DEFAULT.withPrefix(prefix + "-");
-        this.retrainNames = RetrainTopics.Names.DEFAULT.withPrefix(prefix + "-");
         this.topics = new Topics(names, registry, PARTITIONS);
-        this.retrainTopics = new RetrainTopics(retrainNames, registry, PARTITIONS);
         this.stateRoot = Files.createTempDirectory("simstream-retrain-it-");
-        List<io.simstream.topics.TopicSpec<?, ?>> all = new ArrayList<>(topics.all());
-        all.addAll(retrainTopics.all());
-        TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), all);
+        TopicAdmin.createMissing(Map.of("bootstrap.servers", bootstrap), topics.all());
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         this.pairs = new KafkaProducer<>(p, Serdes.String().serializer(), topics.pairs().valueSerde().serializer());
         this.labels = new KafkaProducer<>(p, Serdes.String().serializer(),
-                retrainTopics.labeledPairs().valueSerde().serializer());
+                topics.labeledPairs().valueSerde().serializer());
         this.raw = new KafkaProducer<>(p, Serdes.String().serializer(), Serdes.ByteArray().serializer());
         this.decisions = new TopicReader<>(bootstrap, names.decisions(), PARTITIONS, Serdes.String().deserializer(),
                 topics.decisions().valueSerde().deserializer());
-        this.modelEvents = new TopicReader<>(bootstrap, retrainNames.modelEvents(), 1, Serdes.String().deserializer(),
-                retrainTopics.modelEvents().valueSerde().deserializer());
-        this.labelDeadLetters = new TopicReader<>(bootstrap, retrainNames.labelDeadLetters(), 1,
-                Serdes.String().deserializer(), retrainTopics.labelDeadLetters().valueSerde().deserializer());
+        this.modelEvents = new TopicReader<>(bootstrap, names.modelEvents(), 1, Serdes.String().deserializer(),
+                topics.modelEvents().valueSerde().deserializer());
+        this.labelDeadLetters = new TopicReader<>(bootstrap, names.labelDeadLetters(), 1,
+                Serdes.String().deserializer(), topics.labelDeadLetters().valueSerde().deserializer());
         this.publisher = new ModelPublisher(Map.of("bootstrap.servers", bootstrap), topics.models(), topics.modelHistory(), Clock.systemUTC());
     }
 
@@ -97,10 +90,7 @@ final class RetrainHarness implements AutoCloseable {
         m.put("bootstrap.servers", bootstrap);
         m.put("registry.url", registryUrl);
         m.put("application.id", prefix + "-scoring");
-        m.put("topic.pairs", names.pairs());
-        m.put("topic.decisions", names.decisions());
-        m.put("topic.models", names.models());
-        m.put("topic.dlq", names.deadLetters());
+        m.putAll(names.asSettings());
         m.put("topic.pairs.partitions", String.valueOf(PARTITIONS));
         m.put("state.dir", stateRoot.resolve("scoring").toString());
         m.put("commit.interval.ms", "100");
@@ -117,7 +107,7 @@ final class RetrainHarness implements AutoCloseable {
     }
 
     RetrainService startRetrainer(RetrainSettings settings, ChallengerTrainer trainer) {
-        RetrainService s = new RetrainService(settings, Map.of("bootstrap.servers", bootstrap), topics, retrainTopics,
+        RetrainService s = new RetrainService(settings, Map.of("bootstrap.servers", bootstrap), topics,
                 trainer, events::add, Clock.systemUTC()).start(-1);
         running.add(s);
         return s;
@@ -148,7 +138,7 @@ final class RetrainHarness implements AutoCloseable {
         for (int i = 0; i < data.size(); i++) {
             String id = idPrefix + i;
             int y = labelOverride == null ? data.labels()[i] : labelOverride[i];
-            acks.add(labels.send(new ProducerRecord<>(retrainNames.labeledPairs(), id, LabeledPair.newBuilder()
+            acks.add(labels.send(new ProducerRecord<>(names.labeledPairs(), id, LabeledPair.newBuilder()
                     .setId(id).setLeft(Vectors.toList(data.left()[i])).setRight(Vectors.toList(data.right()[i])).setSame(y == 1)
                     .setLabeledAt(Instant.now()).setSource("test").build())));
         }
@@ -158,7 +148,7 @@ final class RetrainHarness implements AutoCloseable {
     }
 
     void sendRawLabel(String key, byte[] value) throws Exception {
-        raw.send(new ProducerRecord<>(retrainNames.labeledPairs(), key, value)).get();
+        raw.send(new ProducerRecord<>(names.labeledPairs(), key, value)).get();
     }
 
     @Override

@@ -70,7 +70,7 @@ class ExactBytesTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        topics = Topics.forServices(TopicNames.DEFAULT, registry, 1);
+        topics = Topics.forScorer(TopicNames.DEFAULT, registry, 1);
         LiveModel live = new LiveModel("default");
         ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
         Properties props = new Properties();

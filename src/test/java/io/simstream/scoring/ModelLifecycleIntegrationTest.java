@@ -18,9 +18,10 @@ import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.CliRun;
 import io.simstream.testkit.SharedRegistry;
-import io.simstream.topics.RetrainTopics;
 import io.simstream.topics.TopicAdmin;
+import io.simstream.topics.TopicNames;
 import io.simstream.topics.TopicScan;
+import io.simstream.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,8 +75,7 @@ class ModelLifecycleIntegrationTest {
         String prefix = id + "-";
         try (ScoringHarness h = new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
                 SharedRegistry.newClient(), id)) {
-            RetrainTopics.Names eventNames = RetrainTopics.Names.DEFAULT.withPrefix(prefix);
-            var events = new RetrainTopics(eventNames, h.registry, 1).modelEvents();
+            var events = new Topics(TopicNames.DEFAULT.withPrefix(prefix), h.registry, 1).modelEvents();
             TopicAdmin.createMissing(Map.of("bootstrap.servers", h.bootstrap), List.of(events));
 
             // v1 through the publish command, v2 the way the retrainer publishes, with its event.
@@ -209,6 +209,41 @@ class ModelLifecycleIntegrationTest {
             CliRun after = cli(cluster(prefix, "models", "list", "default"));
             assertTrue(row(after.out().split("\n"), "v3*").contains(" rollback "), after.out());
             assertEquals(0, cli("models", "rollback", "--help").exit());
+        }
+    }
+
+    /**
+     * One settings file for serve and publish means one set of topics: publish reads topic.models from
+     * the scorer's file (it used to ignore it as "another command's key" and publish to `models`).
+     */
+    @Test
+    void publishWithTheScorersSettingsFilePublishesWhereThatScorerReads() throws Exception {
+        String id = SharedRegistry.unique("shared-file");
+        try (ScoringHarness h = new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
+                SharedRegistry.newClient(), id)) {
+            Path serveProperties = dir.resolve("serve.properties");
+            StringBuilder file = new StringBuilder();
+            file.append("bootstrap.servers=").append(h.bootstrap).append('\n');
+            file.append("registry.url=").append(h.registryUrl).append('\n');
+            h.names.asSettings().forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
+            file.append("metrics.port=-1\n");
+            Files.writeString(serveProperties, file.toString());
+            assertFalse(h.names.models().equals(TopicNames.DEFAULT.models()), "the file names a non-default topic");
+
+            ScoringService scorer = ScoringService.start(io.simstream.config.ScoringConfig.load(serveProperties,
+                    Map.of(), Map.of("application.id", h.appId, "state.dir", dir.resolve("state").toString())),
+                    h.registry, io.simstream.lifecycle.PairScorerFactory.SCALAR);
+            try {
+                Path model = dir.resolve("m.simstream");
+                h.model(5).write(model);
+                CliRun published = cli("publish", "--model", model.toString(), "--config", serveProperties.toString());
+                assertEquals(0, published.exit(), published.err());
+                assertTrue(published.out().contains(h.names.models()), published.out());
+                Await.until("the scorer of that file serves the published model", () -> scorer.liveModel().version(),
+                        v -> v == 1L, WAIT);
+            } finally {
+                scorer.close();
+            }
         }
     }
 

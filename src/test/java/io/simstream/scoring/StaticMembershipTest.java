@@ -40,14 +40,14 @@ class StaticMembershipTest {
     void theStreamsConsumerGetsTheIdAndTheSessionTimeout() {
         ScoringConfig c = ScoringConfig.of(Map.of("bootstrap.servers", "localhost:1", "registry.url", "http://localhost:2",
                 "instance.id", "scorer-7", "session.timeout.ms", "20000"));
-        Properties p = ScoringService.streamsProperties(c, new io.simstream.topics.Topics(io.simstream.topics.TopicNames.of(c),
+        Properties p = ScoringService.streamsProperties(c, new io.simstream.topics.Topics(io.simstream.topics.TopicNames.of(c.values()),
                 new io.simstream.registry.InMemorySchemaRegistry(), 1), metrics());
         assertEquals("simstream-scoring-scorer-7",
                 p.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
         assertEquals(20000, p.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
         ScoringConfig off = ScoringConfig.of(Map.of("bootstrap.servers", "localhost:1", "registry.url",
                 "http://localhost:2", "instance.id", "none"));
-        assertNull(ScoringService.streamsProperties(off, new io.simstream.topics.Topics(io.simstream.topics.TopicNames.of(off),
+        assertNull(ScoringService.streamsProperties(off, new io.simstream.topics.Topics(io.simstream.topics.TopicNames.of(off.values()),
                 new io.simstream.registry.InMemorySchemaRegistry(), 1), metrics())
                 .get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
     }
