@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that deployment files only use settings the code declares.
 
-The declared settings are read from the Java sources: ClusterConfig's fields (every command) plus
+The declared settings are read from the Java sources: ClusterConfig's and TopicSettings' fields (every command) plus
 ScoringConfig.OWN_FIELDS (serve) or RetrainConfig.OWN_FIELDS (retrain), each a ConfigField with a name; its environment variable is
 SIMSTREAM_ + the upper-cased name with '.' and '-' as '_'. Undeclared keys are not errors in the
 code (they go to the Kafka clients), which is exactly why a typo would pass silently there; so
@@ -39,8 +39,14 @@ def constants():
     return out
 
 
+# TopicSettings declares the topic names with its own factory, name("topic.x", ...).
+TOPIC_FIELD = re.compile(r'(?:ConfigField\.\w+|new ConfigField|\bname)\(\s*"(topic\.[^"]+)"')
+
+
 def cluster_fields():
-    return set(ANY_FIELD.findall((CONFIG_DIR / "ClusterConfig.java").read_text(encoding="utf-8")))
+    """Every command's settings: the connection (ClusterConfig) and the topic names (TopicSettings)."""
+    names = set(ANY_FIELD.findall((CONFIG_DIR / "ClusterConfig.java").read_text(encoding="utf-8")))
+    return names | set(TOPIC_FIELD.findall((CONFIG_DIR / "TopicSettings.java").read_text(encoding="utf-8")))
 
 
 def declared(role):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates simstream's topics, idempotently, with the partitions and configs the code declares
-# (src/main/java/io/simstream/topics/Topics.java and RetrainTopics.java). Existing topics are
+# (src/main/java/io/simstream/topics/Topics.java). Existing topics are
 # left as they are (--if-not-exists); afterwards the script checks the two properties that
 # matter and fails if they are wrong:
 #   * pairs, decisions and labeled-pairs have the same partition count (the retrainer joins
@@ -86,14 +86,15 @@ create() {
     run "$KAFKA_TOPICS" "${common[@]}" "${args[@]}"
 }
 
-# Scoring service (Topics.java)
+# Every topic is declared in Topics.java, named by the topic.* settings (config/TopicSettings.java).
 create pairs "$PARTITIONS"
 create decisions "$PARTITIONS"
+# Decisions of a shadow or of the champion where a canary serves: joined with decisions by pair id.
+create decisions-shadow "$PARTITIONS"
 create models 1 cleanup.policy=compact "max.message.bytes=$MODEL_MAX_MESSAGE_BYTES" min.compaction.lag.ms=0
 # Every model version ever published (never compacted, kept forever): models show/export/rollback.
 create models-history 1 cleanup.policy=delete retention.ms=-1 retention.bytes=-1 "max.message.bytes=$MODEL_MAX_MESSAGE_BYTES"
 create pairs-dlq 1
-# Retrainer (RetrainTopics.java)
 create labeled-pairs "$PARTITIONS"
 create labeled-pairs-dlq 1
 create model-events 1
@@ -114,11 +115,11 @@ partition_count() {
 
 status=0
 pairs_n="$(partition_count pairs)"
-for t in decisions labeled-pairs; do
+for t in decisions decisions-shadow labeled-pairs; do
     n="$(partition_count "$t")"
     if [[ "$n" != "$pairs_n" ]]; then
         echo "create-topics: $TOPIC_PREFIX$t has $n partitions but ${TOPIC_PREFIX}pairs has $pairs_n:" \
-            "pairs, decisions and labeled-pairs must have the same count (see ops/RUNBOOK.md, scale out)" >&2
+            "pairs, decisions, decisions-shadow and labeled-pairs must have the same count (see ops/RUNBOOK.md, scale out)" >&2
         status=1
     fi
 done

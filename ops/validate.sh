@@ -6,7 +6,7 @@
 #   3. settings in the ConfigMap and the pods' env are declared by serve/retrain, probes and
 #      ports are there, CLI options exist (ops/check-settings.py k8s);
 #   4. every metric the dashboard and the alert rules name is emitted (ops/check-metrics.py);
-#   5. create-topics.sh creates the topics Topics.java / RetrainTopics.java name, with the
+#   5. create-topics.sh creates the topics Topics.java / TopicSettings.java name, with the
 #      models topic's configs (a dry run compared with the Java constants);
 #   6. promtool and shellcheck, when installed.
 # Needs python3 with PyYAML.
@@ -55,7 +55,7 @@ python3 "$ops/check-settings.py" k8s "$ops"/k8s/*.yaml
 step "metric names in the dashboard and alert rules"
 python3 "$ops/check-metrics.py" check
 
-step "create-topics.sh against Topics.java and RetrainTopics.java"
+step "create-topics.sh against Topics.java and TopicSettings.java"
 plan="$(DRY_RUN=1 PARTITIONS=6 bash "$ops/create-topics.sh")"
 python3 - "$root" "$plan" <<'PY'
 import pathlib, re, sys
@@ -68,26 +68,22 @@ for line in lines:
     parts = int(re.search(r"--partitions (\d+)", line).group(1))
     configs = dict(c.split("=", 1) for c in re.findall(r"--config (\S+)", line))
     created[topic] = (parts, configs)
-# The default names are the defaults of the topic.* settings (ScoringConfig, RetrainConfig).
+# The default names are the defaults of the topic.* settings (config/TopicSettings.java).
 config = root / "src/main/java/io/simstream/config"
-defaults = {}
-for cls in ("ScoringConfig", "RetrainConfig"):
-    for const, default in re.findall(r'public static final ConfigField (\w+)\s*=\s*ConfigField\.string\(\s*"[^"]+",'
-                                     r'\s*"([^"]+)"', (config / f"{cls}.java").read_text()):
-        defaults[f"{cls}.{const}"] = default
-def default_names(java, ctor):
-    args = re.search(r'DEFAULT = new ' + ctor + r'\((.*?)\);', java, re.S).group(1)
-    return [defaults[f"{c}.{f}"] for c, f in re.findall(r'(\w+)\.(\w+)\.defaultValue\(\)', args)]
-expected = default_names((src / "TopicNames.java").read_text(), "TopicNames") \
-    + default_names((src / "RetrainTopics.java").read_text(), "Names")
+defaults = dict(re.findall(r'ConfigField (\w+)\s*=\s*name\(\s*"[^"]+",\s*"([^"]+)"',
+                           (config / "TopicSettings.java").read_text()))
+args = re.search(r'DEFAULT = new TopicNames\((.*?)\);', (src / "TopicNames.java").read_text(), re.S).group(1)
+expected = [defaults[f] for f in re.findall(r'TopicSettings\.(\w+)\.defaultValue\(\)', args)]
 pairs, decisions, models, dlq, labels, label_dlq, events, lock = expected
-# The history topic is named after the models topic (Topics.modelHistoryName).
-history_suffix = re.search(r'names\.models\(\) \+ "([^"]+)"', (src / "Topics.java").read_text()).group(1)
-expected.append(models + history_suffix)
+# Derived names (TopicNames.modelHistory, TopicNames.decisionsShadow).
+names_java = (src / "TopicNames.java").read_text()
+history_suffix = re.search(r'return models \+ "([^"]+)"', names_java).group(1)
+shadow_suffix = re.search(r'return decisions \+ "([^"]+)"', names_java).group(1)
+expected += [models + history_suffix, decisions + shadow_suffix]
 problems = [f"not created: {t}" for t in expected if t not in created]
 problems += [f"created but not in the code: {t}" for t in created if t not in expected]
-if not (created[pairs][0] == created[decisions][0] == created[labels][0] == 6):
-    problems.append("pairs, decisions and labeled-pairs must all get PARTITIONS partitions")
+if not (created[pairs][0] == created[decisions][0] == created[decisions + shadow_suffix][0] == created[labels][0] == 6):
+    problems.append("pairs, decisions, decisions-shadow and labeled-pairs must all get PARTITIONS partitions")
 for t in (models, dlq, label_dlq, events, lock):
     if created[t][0] != 1:
         problems.append(f"{t} must have 1 partition (as in the code)")
