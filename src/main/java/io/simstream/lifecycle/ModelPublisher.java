@@ -1,9 +1,12 @@
 package io.simstream.lifecycle;
 
 import io.simstream.UserInputException;
+import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.ModelArtifact;
+import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicSpec;
+import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,8 +15,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,45 +31,69 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes models to the compacted models topic, keyed by model name, each in a transaction of a
- * producer whose transactional.id is derived from the topic and the model name. That makes
- * publishing of one model name single-writer:
+ * Writes models to the compacted models topic, each change in a transaction of a producer whose
+ * transactional.id is derived from the topic and the model name. That makes every change to one
+ * model name single-writer:
  * <ul>
- *   <li>{@link #claim(String)} (implicit on the first publish) runs initTransactions, which fences
+ *   <li>{@link #claim(String)} (implicit on the first change) runs initTransactions, which fences
  *       every older publisher of that name and aborts its open transaction; a fenced publisher's
- *       publish throws {@link PublishFencedException} and leaves nothing visible.</li>
- *   <li>Inside the transaction, after fencing, the newest version is read with read_committed to
- *       the end of the topic and version + 1 is written: two publishers cannot both write the same
- *       next version, because only the unfenced one can commit.</li>
+ *       next change throws {@link PublishFencedException} and leaves nothing visible.</li>
+ *   <li>Inside the transaction, after fencing, the state of the name (newest version, the candidate
+ *       in rollout) is read with read_committed to the end of the topic, and the change is checked
+ *       against it: two publishers cannot both write the same next version, and a rollout step for a
+ *       candidate that has meanwhile been replaced or ended fails instead of reviving it.</li>
  * </ul>
- * A retrainer claims when a round starts (its lock just confirmed it is active), so a zombie that
- * still trains after losing the role is fenced by its successor's claim.
+ * A retrainer claims when a round or a rollout step starts (its lock just confirmed it is active),
+ * so a zombie that still works after losing the role is fenced by its successor's claim.
  *
  * <p>Each record also goes to the (non-compacted) history topic in the same transaction, so every
- * version stays readable after compaction (models show/export/rollback) and the two never disagree.
+ * version stays readable after compaction (models show/export/rollback) and the two never disagree;
+ * the model event that explains a change, when given, is written in that transaction too.
  */
 public final class ModelPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     /** What was written. */
     public record Published(String name, long version, String sha256, int partition, long offset) {
     }
 
+    /** The committed state of one model name on the topic. */
+    public record State(long latestVersion, ModelRecord champion, ModelRecord candidate) {
+    }
+
     private final Map<String, Object> clientConfig;
     private final TopicSpec<String, ModelRecord> topic;
     private final TopicSpec<String, ModelRecord> history;
+    private final TopicSpec<String, ModelEvent> events;
     private final Clock clock;
-    private final Map<String, KafkaProducer<String, ModelRecord>> producers = new ConcurrentHashMap<>();
+    private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
 
+    /** A publisher that writes model events with its changes (the retrainer, rollout commands). */
+    public ModelPublisher(Map<String, Object> clientConfig, Topics topics, Clock clock) {
+        this(clientConfig, topics.models(), topics.modelHistory(), topics.modelEvents(), clock);
+    }
+
+    /** A publisher of models only (events null: changes carry none). */
     public ModelPublisher(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> modelsTopic,
                           TopicSpec<String, ModelRecord> historyTopic, Clock clock) {
+        this(clientConfig, modelsTopic, historyTopic, null, clock);
+    }
+
+    private ModelPublisher(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> modelsTopic,
+                           TopicSpec<String, ModelRecord> historyTopic, TopicSpec<String, ModelEvent> events,
+                           Clock clock) {
         this.clientConfig = Map.copyOf(clientConfig);
         this.topic = modelsTopic;
         this.history = historyTopic;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -81,14 +110,13 @@ public final class ModelPublisher implements AutoCloseable {
         producers.computeIfAbsent(name, this::newProducer);
     }
 
-    private KafkaProducer<String, ModelRecord> newProducer(String name) {
+    private KafkaProducer<String, byte[]> newProducer(String name) {
         Map<String, Object> p = new HashMap<>(clientConfig);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(name));
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, io.simstream.topics.Topics.MODEL_MAX_MESSAGE_BYTES);
-        KafkaProducer<String, ModelRecord> producer = new KafkaProducer<>(p, topic.keySerde().serializer(),
-                topic.valueSerde().serializer());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
@@ -99,68 +127,180 @@ public final class ModelPublisher implements AutoCloseable {
         return producer;
     }
 
-    /** The newest committed version of name on the topic, 0 when there is none. Reads the whole (compacted) topic. */
+    /** The newest committed version of name on the topic (champion or candidate), 0 when there is none. */
     public long latestVersion(String name) {
+        return state(name).latestVersion();
+    }
+
+    /** What is committed for name: reads the whole (compacted) topic with read_committed. */
+    public State state(String name) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, io.simstream.topics.Topics.MODEL_MAX_MESSAGE_BYTES);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        String candidateKey = ModelKeys.candidate(name);
         try (KafkaConsumer<String, ModelRecord> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+            List<TopicPartition> parts = consumer.partitionsFor(topic.name(), READ_TIMEOUT).stream()
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
             if (parts.isEmpty()) {
-                return 0;
+                return new State(0, null, null);
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             // With read_committed these are the last stable offsets: nothing an open transaction wrote.
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             long latest = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            ModelRecord champion = null;
+            ModelRecord candidate = null;
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read topic " + topic.name() + " to its end within 60 s");
+                    throw new IllegalStateException("could not read topic " + topic.name() + " to its end within "
+                            + READ_TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, ModelRecord> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null && name.equals(r.key())) {
+                    if (name.equals(r.key())) {
+                        champion = r.value() == null ? champion : r.value();
+                    } else if (candidateKey.equals(r.key())) {
+                        candidate = r.value();
+                    } else {
+                        continue;
+                    }
+                    if (r.value() != null) {
                         latest = Math.max(latest, r.value().getVersion());
                     }
                 }
             }
-            return latest;
+            return new State(latest, champion, candidate);
         }
     }
 
-    /**
-     * Publishes artifact under name in one transaction; version empty = latest committed + 1, read
-     * inside the transaction. Throws {@link PublishFencedException} when a newer publisher of name
-     * claimed it; nothing is then visible.
-     */
+    /** Publishes artifact as the version that serves every pair (see {@link #publish(ModelArtifact, String, OptionalLong, Map, Rollout, LongFunction)}). */
     public Published publish(ModelArtifact artifact, String name, OptionalLong version, Map<String, String> metadata) {
+        return publish(artifact, name, version, metadata, Rollout.FULL, null);
+    }
+
+    /**
+     * Publishes artifact under name in one transaction; version empty = newest committed + 1, read
+     * inside the transaction. A FULL model also ends any candidate's rollout (it supersedes it); a
+     * SHADOW or CANARY one becomes the candidate, replacing any earlier one. event, when given, makes
+     * the model event of this change from the version it got. Throws {@link PublishFencedException}
+     * when a newer publisher of name claimed it; nothing is then visible.
+     */
+    public Published publish(ModelArtifact artifact, String name, OptionalLong version, Map<String, String> metadata,
+                             Rollout rollout, LongFunction<ModelEvent> event) {
+        return change(name, (producer, state) -> {
+            long v = version.orElse(state.latestVersion() + 1);
+            if (v <= state.latestVersion()) {
+                throw new UserInputException("version " + v + " of model '" + name + "' is not newer than v"
+                        + state.latestVersion() + " already on topic " + topic.name() + ": the service would ignore it");
+            }
+            ModelRecord record = ModelRecords.of(artifact, name, v, metadata, clock.instant(), rollout);
+            String key = rollout.isCandidate() ? ModelKeys.candidate(name) : name;
+            Written written = write(producer, key, record);
+            if (!rollout.isCandidate() && state.candidate() != null) {
+                tombstone(producer, ModelKeys.candidate(name));
+            }
+            emit(producer, name, event, v);
+            return written;
+        }, "published", rollout);
+    }
+
+    /**
+     * Moves the candidate in rollout, which must still be candidateVersion, to another stage: a
+     * new canary share, or FULL (promotion: the same artifact under the serving key, the rollout
+     * ends). The record keeps its artifact and SHA-256; its publishedAt is the time of the step.
+     */
+    public Published restage(String name, long candidateVersion, Rollout rollout, Map<String, String> metadata,
+                             LongFunction<ModelEvent> event) {
+        return change(name, (producer, state) -> {
+            ModelRecord candidate = requireCandidate(name, candidateVersion, state);
+            ModelRecord moved = ModelRecords.restaged(candidate, rollout, metadata, clock.instant());
+            Written written = write(producer, rollout.isCandidate() ? ModelKeys.candidate(name) : name, moved);
+            if (!rollout.isCandidate()) {
+                tombstone(producer, ModelKeys.candidate(name));
+            }
+            emit(producer, name, event, candidateVersion);
+            return written;
+        }, "moved", rollout);
+    }
+
+    /** Ends the rollout of the candidate, which must still be candidateVersion: the scorers drop it. */
+    public Published retire(String name, long candidateVersion, LongFunction<ModelEvent> event) {
+        return change(name, (producer, state) -> {
+            ModelRecord candidate = requireCandidate(name, candidateVersion, state);
+            Future<RecordMetadata> sent = tombstone(producer, ModelKeys.candidate(name));
+            emit(producer, name, event, candidateVersion);
+            return new Written(candidate, sent, null);
+        }, "retired", null);
+    }
+
+    private static ModelRecord requireCandidate(String name, long version, State state) {
+        ModelRecord c = state.candidate();
+        if (c == null || c.getVersion() != version) {
+            throw new IllegalStateException("model '" + name + "' has " + (c == null ? "no candidate in rollout"
+                    : "candidate v" + c.getVersion()) + ", not v" + version + ": nothing changed");
+        }
+        return c;
+    }
+
+    /** The records one change sent: the models-topic write (awaited) and its history copy. */
+    private record Written(ModelRecord record, Future<RecordMetadata> model, Future<RecordMetadata> archived) {
+    }
+
+    private interface Change {
+        Written apply(KafkaProducer<String, byte[]> producer, State state) throws Exception;
+    }
+
+    private Written write(KafkaProducer<String, byte[]> producer, String key, ModelRecord record) {
+        Future<RecordMetadata> archived = producer.send(new ProducerRecord<>(history.name(), key,
+                history.valueSerde().serializer().serialize(history.name(), record)));
+        Future<RecordMetadata> model = producer.send(new ProducerRecord<>(topic.name(), key,
+                topic.valueSerde().serializer().serialize(topic.name(), record)));
+        return new Written(record, model, archived);
+    }
+
+    private Future<RecordMetadata> tombstone(KafkaProducer<String, byte[]> producer, String key) {
+        return producer.send(new ProducerRecord<>(topic.name(), key, null));
+    }
+
+    private void emit(KafkaProducer<String, byte[]> producer, String name, LongFunction<ModelEvent> event, long version) {
+        if (event == null) {
+            return;
+        }
+        if (events == null) {
+            throw new IllegalStateException("this publisher was built without the model-events topic");
+        }
+        ModelEvent e = event.apply(version);
+        producer.send(new ProducerRecord<>(events.name(), name, events.valueSerde().serializer().serialize(events.name(), e)));
+    }
+
+    private Published change(String name, Change change, String verb, Rollout rollout) {
         claim(name);
-        KafkaProducer<String, ModelRecord> producer = producers.get(name);
+        KafkaProducer<String, byte[]> producer = producers.get(name);
         synchronized (producer) {
             try {
                 producer.beginTransaction();
-                long latest = latestVersion(name);
-                long v = version.orElse(latest + 1);
-                if (v <= latest) {
+                Written w;
+                try {
+                    w = change.apply(producer, state(name));
+                } catch (UserInputException | IllegalStateException e) {
                     producer.abortTransaction();
-                    throw new UserInputException("version " + v + " of model '" + name + "' is not newer than v" + latest
-                            + " already on topic " + topic.name() + ": the service would ignore it");
+                    throw e;
                 }
-                ModelRecord record = ModelRecords.of(artifact, name, v, metadata, clock.instant());
-                var archived = producer.send(new ProducerRecord<>(history.name(), name, record));
-                RecordMetadata md = producer.send(new ProducerRecord<>(topic.name(), name, record))
-                        .get(60, TimeUnit.SECONDS);
-                archived.get(60, TimeUnit.SECONDS);
+                RecordMetadata md = w.model().get(60, TimeUnit.SECONDS);
+                if (w.archived() != null) {
+                    w.archived().get(60, TimeUnit.SECONDS);
+                }
                 producer.commitTransaction();
-                awaitVisible(name, v);
-                LOG.info("published model '{}' v{} ({} bytes, sha256 {}) to {}-{}@{}", name, v,
-                        record.getArtifact().remaining(), record.getSha256(), md.topic(), md.partition(), md.offset());
-                return new Published(name, v, record.getSha256(), md.partition(), md.offset());
+                awaitVisible(md);
+                ModelRecord r = w.record();
+                LOG.info("{} model '{}' v{}{} ({} bytes, sha256 {}) at {}-{}@{}", verb, name, r.getVersion(),
+                        rollout == null ? "" : " as " + rollout, r.getArtifact().remaining(), r.getSha256(), md.topic(),
+                        md.partition(), md.offset());
+                return new Published(name, r.getVersion(), r.getSha256(), md.partition(), md.offset());
             } catch (ProducerFencedException | InvalidProducerEpochException e) {
                 throw fenced(name, e);
             } catch (ExecutionException e) {
@@ -168,7 +308,7 @@ public final class ModelPublisher implements AutoCloseable {
                     throw fenced(name, e.getCause());
                 }
                 abortQuietly(producer);
-                throw new IllegalStateException("could not publish model '" + name + "': " + e.getMessage(), e);
+                throw new IllegalStateException("could not change model '" + name + "': " + e.getMessage(), e);
             } catch (InterruptedException | InterruptException e) {
                 Thread.currentThread().interrupt();
                 abortQuietly(producer);
@@ -176,35 +316,45 @@ public final class ModelPublisher implements AutoCloseable {
                         + "': the transaction was aborted, nothing was published", e);
             } catch (TimeoutException e) {
                 abortQuietly(producer);
-                throw new IllegalStateException("could not publish model '" + name + "' within 60 s", e);
+                throw new IllegalStateException("could not change model '" + name + "' within 60 s", e);
+            } catch (UserInputException | IllegalStateException | PublishAbortedException e) {
+                throw e;
+            } catch (Exception e) {
+                abortQuietly(producer);
+                throw new IllegalStateException("could not change model '" + name + "': " + e, e);
             }
         }
     }
 
     /**
      * commitTransaction returns once the coordinator decided, before the commit marker reaches the
-     * topic; until then read_committed readers (the next latestVersion, the next publish, a scorer)
-     * do not see the record. Waiting here makes a publish readable when it returns, so the next
-     * version read inside a transaction can never miss this one.
+     * topic; until then read_committed readers (the next state read, the next publish, a scorer)
+     * do not see the record. Waiting for the last stable offset to pass it makes a change readable
+     * when it returns, so the next version read inside a transaction can never miss this one.
      */
-    private void awaitVisible(String name, long v) {
+    private void awaitVisible(RecordMetadata written) {
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        TopicPartition tp = new TopicPartition(written.topic(), written.partition());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (latestVersion(name) < v) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("model '{}' v{} is committed but not yet readable after 30 s", name, v);
-                return;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            while (consumer.endOffsets(List.of(tp)).get(tp) <= written.offset()) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("model record {}-{}@{} is committed but not yet readable after 30 s", tp.topic(),
+                            tp.partition(), written.offset());
+                    return;
+                }
+                Thread.sleep(20);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private PublishFencedException fenced(String name, Throwable cause) {
-        KafkaProducer<String, ModelRecord> p = producers.remove(name);
+        KafkaProducer<String, byte[]> p = producers.remove(name);
         if (p != null) {
             p.close(Duration.ZERO);
         }
@@ -212,7 +362,7 @@ public final class ModelPublisher implements AutoCloseable {
                 + transactionalId(name) + ") fenced this one: nothing was published", cause);
     }
 
-    private static void abortQuietly(KafkaProducer<String, ModelRecord> producer) {
+    private static void abortQuietly(KafkaProducer<String, byte[]> producer) {
         try {
             producer.abortTransaction();
         } catch (KafkaException | IllegalStateException e) {

@@ -5,6 +5,7 @@ import io.simstream.model.ModelArtifact;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds the record that carries a model on the models topic. */
 public final class ModelRecords {
@@ -17,6 +18,12 @@ public final class ModelRecords {
      */
     public static ModelRecord of(ModelArtifact artifact, String name, long version, Map<String, String> metadata,
                                  Instant publishedAt) {
+        return of(artifact, name, version, metadata, publishedAt, Rollout.FULL);
+    }
+
+    /** A record of the given rollout stage (a candidate goes under the candidate key, see ModelKeys). */
+    public static ModelRecord of(ModelArtifact artifact, String name, long version, Map<String, String> metadata,
+                                 Instant publishedAt, Rollout rollout) {
         ModelArtifact stamped = artifact.withName(name).withVersion(version);
         byte[] bytes = stamped.toBytes();
         return ModelRecord.newBuilder()
@@ -28,6 +35,21 @@ public final class ModelRecords {
                 .setInputDim(stamped.inputDim())
                 .setPublishedAt(publishedAt)
                 .setMetadata(Map.copyOf(metadata))
+                .setStage(rollout.stage().name())
+                .setCanaryPercent(rollout.canaryPercent())
+                .build();
+    }
+
+    /** The same version (same artifact bytes and SHA-256) moved to another rollout stage at a new time. */
+    public static ModelRecord restaged(ModelRecord record, Rollout rollout, Map<String, String> extraMetadata,
+                                       Instant at) {
+        Map<String, String> meta = new TreeMap<>(record.getMetadata());
+        meta.putAll(extraMetadata);
+        return ModelRecord.newBuilder(record)
+                .setStage(rollout.stage().name())
+                .setCanaryPercent(rollout.canaryPercent())
+                .setPublishedAt(at)
+                .setMetadata(meta)
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.RateLimitedLog;
 import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
@@ -9,20 +10,29 @@ import io.simstream.deadletter.DeadLetters;
 import io.simstream.deadletter.PairValidator;
 import io.simstream.lifecycle.LoadedModel;
 import io.simstream.registry.SerdeException;
+import io.simstream.topics.TopicSpec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +47,49 @@ import org.slf4j.LoggerFactory;
  */
 final class PairScoringProcessor implements Processor<byte[], byte[], byte[], ScoringOutcome> {
     private static final Logger LOG = LoggerFactory.getLogger(PairScoringProcessor.class);
+    /** One line per minute at most: a broken shadow model would otherwise log for every pair. */
+    private static final RateLimitedLog SHADOW_ERRORS = new RateLimitedLog(Duration.ofMinutes(1));
+    /** Dead letters are counted by reason (simstream_dead_letters_total); the log gives an example now and then. */
+    private static final RateLimitedLog DEAD_LETTERS = new RateLimitedLog(Duration.ofSeconds(30));
+    static final String WAITING_STORE = "waiting-pairs";
 
-    private final ScoringTopology.Settings settings;
+    /** Makes one processor per task from the instance's runtime, and declares the waiting store it uses. */
+    static final class Supplier implements ProcessorSupplier<byte[], byte[], byte[], ScoringOutcome> {
+        private final TopicSpec<String, VectorPair> pairs;
+        private final ScoringRuntime runtime;
+
+        Supplier(TopicSpec<String, VectorPair> pairs, ScoringRuntime runtime) {
+            this.pairs = pairs;
+            this.runtime = runtime;
+        }
+
+        @Override
+        public Processor<byte[], byte[], byte[], ScoringOutcome> get() {
+            return new PairScoringProcessor(pairs.name(), runtime, pairs.valueSerde().deserializer());
+        }
+
+        /**
+         * Waiting pairs are kept as the bytes that arrived (WaitingRecord): no schema of their own in the
+         * registry. In memory, changelogged: under exactly-once a persistent store without a checkpoint
+         * (every kill -9) is declared corrupt, wiped and rebuilt with an extra rebalance, which was ~2 s
+         * of each crash recovery here. The buffer is bounded (waiting.max.bytes, see WaitingBuffer), so the
+         * heap can hold it, and it is normally empty, so the restore from its changelog is short. Small
+         * segments, quick compaction and short-lived tombstones: a drained buffer stops costing restore
+         * time within minutes instead of staying in a 1 GiB active segment for days.
+         */
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WAITING_STORE), Serdes.String(),
+                    Serdes.ByteArray()).withLoggingEnabled(Map.of(
+                            "segment.bytes", String.valueOf(16 << 20),
+                            "segment.ms", String.valueOf(10 * 60_000),
+                            "min.cleanable.dirty.ratio", "0.1",
+                            "delete.retention.ms", String.valueOf(10 * 60_000))));
+        }
+    }
+
+    private final String pairsTopic;
+    private final Duration drainInterval;
     private final LiveModel live;
     private final ScoringMetrics metrics;
     private final DeadLetters deadLetters;
@@ -52,22 +103,22 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
     private long waitingCount;
     private long waitingBytes;
 
-    PairScoringProcessor(ScoringTopology.Settings settings, LiveModel live, ScoringMetrics metrics,
-                         Deserializer<VectorPair> pairDeserializer, RegistryWait registryWait, Clock clock) {
-        this.settings = settings;
-        this.live = live;
-        this.metrics = metrics;
-        this.deadLetters = new DeadLetters(settings.applicationId(), clock);
+    private PairScoringProcessor(String pairsTopic, ScoringRuntime runtime, Deserializer<VectorPair> pairDeserializer) {
+        this.pairsTopic = pairsTopic;
+        this.drainInterval = runtime.drainInterval();
+        this.live = runtime.live();
+        this.metrics = runtime.metrics();
+        this.deadLetters = new DeadLetters(runtime.applicationId(), runtime.clock());
         this.pairDeserializer = pairDeserializer;
-        this.registryWait = registryWait;
-        this.clock = clock;
-        this.buffer = settings.waiting();
+        this.registryWait = runtime.pairWait();
+        this.clock = runtime.clock();
+        this.buffer = runtime.waiting();
     }
 
     @Override
     public void init(ProcessorContext<byte[], ScoringOutcome> context) {
         this.context = context;
-        this.waiting = context.getStateStore(ScoringTopology.WAITING_STORE);
+        this.waiting = context.getStateStore(WAITING_STORE);
         // Counts only: a restored store can hold waiting.max.bytes, which must not all be in memory.
         try (KeyValueIterator<String, byte[]> it = waiting.all()) {
             while (it.hasNext()) {
@@ -79,13 +130,15 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
         }
         buffer.restored(waitingCount, waitingBytes);
         metrics.pendingChanged(waitingCount);
-        context.schedule(settings.drainInterval(), PunctuationType.WALL_CLOCK_TIME, now -> drainIfModelLive());
+        context.schedule(drainInterval, PunctuationType.WALL_CLOCK_TIME, now -> drainIfModelLive());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        LoadedModel model = live.current();
+        // Read once: the whole pair, its decision and its shadow, is scored under one deployment.
+        Deployment deployment = live.deployment();
+        LoadedModel model = deployment.champion();
         byte[] bytes = record.value();
         List<OriginalHeader> headers = DeadLetters.headersOf(record.headers());
         Arrived arrived = new Arrived(record.key(), bytes, headers, meta.topic(), meta.partition(), meta.offset());
@@ -127,9 +180,9 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             return;
         }
         if (waitingCount > 0) {
-            drain(model);
+            drain(deployment);
         }
-        context.forward(record.withValue(handle(model, arrived, pair)));
+        context.forward(record.withValue(handle(deployment, arrived, pair)));
     }
 
     /** A pair as it arrived, with where it came from: everything a dead letter of it needs. */
@@ -146,7 +199,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             return new Decoded(registryWait.call("read the schema of pair " + a.topic() + "-" + a.partition() + "@"
                     + a.offset(), () -> pairDeserializer.deserialize(a.topic(), a.value())), null);
         } catch (SerdeException e) {
-            LOG.warn("dead-lettering undeserializable pair {}-{}@{}: {}", a.topic(), a.partition(), a.offset(),
+            DEAD_LETTERS.warn(LOG, "dead-lettering undeserializable pair {}-{}@{}: {}", a.topic(), a.partition(), a.offset(),
                     e.getMessage());
             return new Decoded(null, deadLetter(a, new PairValidator.Violation(DeadLetterReason.DESERIALIZATION,
                     String.valueOf(e.getMessage()))));
@@ -160,9 +213,9 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
     }
 
     private void drainIfModelLive() {
-        LoadedModel model = live.current();
-        if (model != null && waitingCount > 0) {
-            drain(model);
+        Deployment deployment = live.deployment();
+        if (deployment.champion() != null && waitingCount > 0) {
+            drain(deployment);
         }
     }
 
@@ -172,7 +225,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
      * deleted), so a full buffer of waiting.max.bytes is never read into memory at once. All steps
      * run before the pair that triggered the drain, which keeps each partition's order.
      */
-    private void drain(LoadedModel model) {
+    private void drain(Deployment deployment) {
         int limit = buffer.drainBatch();
         long drained = 0;
         List<KeyValue<String, byte[]>> batch = new ArrayList<>(Math.min(limit, 1024));
@@ -192,9 +245,9 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             for (KeyValue<String, byte[]> kv : batch) {
                 WaitingKey wk = WaitingKey.parse(kv.key);
                 WaitingRecord w = WaitingRecord.decode(kv.value);
-                Arrived arrived = new Arrived(w.key(), w.value(), w.headers(), settings.pairsTopic(), wk.partition(),
+                Arrived arrived = new Arrived(w.key(), w.value(), w.headers(), pairsTopic, wk.partition(),
                         wk.offset());
-                ScoringOutcome out = handle(model, arrived, null);
+                ScoringOutcome out = handle(deployment, arrived, null);
                 RecordHeaders headers = new RecordHeaders();
                 w.headers().forEach(h -> headers.add(h.getKey(), h.getValue() == null ? null : bytesOf(h.getValue())));
                 context.forward(new Record<>(w.key(), out, now, headers));
@@ -207,7 +260,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             metrics.pendingChanged(-batch.size());
             drained += batch.size();
         } while (batch.size() == limit);
-        LOG.info("scored {} waiting pairs with model '{}' v{}", drained, model.name(), model.version());
+        LOG.info("scored {} waiting pairs with model '{}' {}", drained, live.name(), deployment.describe());
     }
 
     /** What one waiting pair costs against waiting.max.bytes: its key, value and headers as stored. */
@@ -223,7 +276,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
     }
 
     /** pair: already decoded, or null to decode the arrived bytes here (waiting pairs are stored as bytes). */
-    private ScoringOutcome handle(LoadedModel model, Arrived arrived, VectorPair pair) {
+    private ScoringOutcome handle(Deployment deployment, Arrived arrived, VectorPair pair) {
         if (pair == null && arrived.value() != null) {
             Decoded decoded = decode(arrived);
             if (decoded.deadLetter() != null) {
@@ -231,22 +284,56 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             }
             pair = decoded.pair();
         }
-        PairValidator.Violation violation = PairValidator.check(pair, model.inputDim());
+        boolean candidateServes = deployment.candidateServes(routingKey(arrived, pair));
+        LoadedModel serving = candidateServes ? deployment.candidate() : deployment.champion();
+        LoadedModel other = candidateServes ? deployment.champion() : deployment.candidate();
+        PairValidator.Violation violation = PairValidator.check(pair, serving.inputDim());
         if (violation != null) {
             return deadLetter(arrived, violation);
         }
         try {
-            return ScoringOutcome.of(score(model, pair));
+            PairDecision decision = score(serving, pair);
+            return other == null ? ScoringOutcome.of(decision) : ScoringOutcome.of(decision, shadow(other, pair, arrived));
         } catch (RuntimeException e) {
             if (ErrorDeadLetters.isInfrastructure(e)) {
                 throw e;
             }
             // Caught here rather than in the processing handler: a waiting pair that failed inside a
             // drain must still leave the buffer, or every later drain would fail on it again.
-            LOG.error("dead-lettering pair {}-{}@{} after an unexpected error", arrived.topic(), arrived.partition(),
+            DEAD_LETTERS.error(LOG, "dead-lettering pair {}-{}@{} after an unexpected error", arrived.topic(), arrived.partition(),
                     arrived.offset(), e);
             return deadLetter(arrived, new PairValidator.Violation(DeadLetterReason.PROCESSING_ERROR,
                     e.getClass().getName() + ": " + e.getMessage()));
+        }
+    }
+
+    /** The pair's key decides a canary's share; a pair without a key is routed by its id. */
+    private static byte[] routingKey(Arrived arrived, VectorPair pair) {
+        return arrived.key() != null ? arrived.key() : pair.getId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The other model's decision of the same pair, for the shadow topic. It never decides the pair's
+     * fate: a pair the shadow cannot score (another input dimension, an unexpected error) still gets
+     * its decision, only without a shadow, and the miss is counted.
+     */
+    private PairDecision shadow(LoadedModel other, VectorPair pair, Arrived arrived) {
+        if (other.inputDim() != pair.getLeft().size()) {
+            metrics.shadowSkipped("dimension");
+            return null;
+        }
+        try {
+            PairDecision d = score(other, pair);
+            metrics.shadowDecision();
+            return d;
+        } catch (RuntimeException e) {
+            if (ErrorDeadLetters.isInfrastructure(e)) {
+                throw e;
+            }
+            metrics.shadowSkipped("error");
+            SHADOW_ERRORS.warn(LOG, "shadow model v{} could not score pair {}-{}@{}: {}", other.version(),
+                    arrived.topic(), arrived.partition(), arrived.offset(), e.toString());
+            return null;
         }
     }
 

@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.lifecycle.ModelRejectedException;
+import io.simstream.lifecycle.RolloutStage;
 import io.simstream.model.PairScorers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The service's own meters; Kafka Streams' metrics are bound next to them by the service. */
 public final class ScoringMetrics {
@@ -23,9 +25,9 @@ public final class ScoringMetrics {
     private final AtomicLong lastSwapEpochMs = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong lastRejectedVersion = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<String> lastRejection =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<String> lastRejection = new AtomicReference<>();
 
+    private final Counter shadowDecisions;
     private final DistributionSummary drainBatches;
     private final AtomicLong largestDrainBatch = new AtomicLong();
 
@@ -35,6 +37,18 @@ public final class ScoringMetrics {
                 .register(registry);
         this.registry = registry;
         this.decisions = Counter.builder("simstream.decisions").description("Pairs scored").register(registry);
+        this.shadowDecisions = Counter.builder("simstream.shadow.decisions")
+                .description("Decisions of the model that did not decide the pair, to the shadow topic").register(registry);
+        Gauge.builder("simstream.candidate.version", live, LiveModel::candidateVersion)
+                .description("Version of the candidate in rollout (0 = none)").register(registry);
+        Gauge.builder("simstream.candidate.canary.percent", live, l -> l.deployment().canaryPercent())
+                .description("Share of pair keys the candidate decides (0 in shadow)").register(registry);
+        for (RolloutStage stage : RolloutStage.values()) {
+            if (stage != RolloutStage.FULL) {
+                Gauge.builder("simstream.candidate.stage", live, l -> l.deployment().stage() == stage ? 1 : 0)
+                        .tag("stage", stage.id()).description("1 while the candidate is in this stage").register(registry);
+            }
+        }
         this.swaps = Counter.builder("simstream.model.swaps").description("Models swapped in").register(registry);
         this.staleModels = Counter.builder("simstream.model.ignored")
                 .description("Model records ignored because their version was not newer").register(registry);
@@ -63,6 +77,20 @@ public final class ScoringMetrics {
 
     public void decision() {
         decisions.increment();
+    }
+
+    public void shadowDecision() {
+        shadowDecisions.increment();
+    }
+
+    /** A pair the other model could not score (why: "dimension" or "error"); the pair still got its decision. */
+    public void shadowSkipped(String why) {
+        Counter.builder("simstream.shadow.skipped").tag("reason", why)
+                .description("Pairs without a shadow decision").register(registry).increment();
+    }
+
+    public double shadowDecisionCount() {
+        return shadowDecisions.count();
     }
 
     public void scored(long nanos) {

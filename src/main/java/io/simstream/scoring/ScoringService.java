@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -39,6 +41,7 @@ public final class ScoringService implements AutoCloseable {
     public static final long REGISTRY_WAIT_MARGIN_MS = 60_000;
 
     private final ScoringConfig config;
+    private final ScoringSettings settings;
     private final LiveModel live;
     private final PrometheusMeterRegistry meters;
     private final ScoringMetrics metrics;
@@ -53,27 +56,26 @@ public final class ScoringService implements AutoCloseable {
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private MetricsServer metricsServer;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Assembles the parts (no I/O: nothing connects before start()). */
     private ScoringService(ScoringConfig config, SchemaRegistry registry, PairScorerFactory scorers) {
         this.config = config;
-        this.live = new LiveModel(config.get(ScoringConfig.MODEL_NAME));
+        this.settings = ScoringSettings.from(config);
+        this.live = new LiveModel(settings.modelName());
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ScoringMetrics(meters, live);
-        // Pairs are input: their subject is read, never written (Role.SCORER).
-        int partitions = config.getInt(TopicSettings.PAIR_PARTITIONS);
-        this.topics = new Topics(TopicNames.of(config.values()), registry, partitions, partitions, Topics.Role.SCORER);
-        this.pairWait = new RegistryWait(config.registryWait());
+        // Pairs are input: their subject is read, never written.
+        this.topics = Topics.forScorer(TopicNames.of(config.values()), registry, settings.pairPartitions());
+        this.pairWait = new RegistryWait(settings.registryWait());
         this.modelWait = RegistryWait.unbounded();
         this.startupWait = RegistryWait.unbounded();
-        String appId = config.get(ScoringConfig.APPLICATION_ID);
-        ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
-        this.waiting = new WaitingBuffer(config.getInt(ScoringConfig.WAITING_MAX_PAIRS),
-                config.getLong(ScoringConfig.WAITING_MAX_BYTES), config.getInt(ScoringConfig.WAITING_DRAIN_BATCH));
+        this.waiting = new WaitingBuffer(settings.waitingMaxPairs(), settings.waitingMaxBytes(),
+                settings.waitingDrainBatch());
         waiting.bindTo(meters);
-        this.topology = ScoringTopology.build(topics,
-                new ScoringTopology.Settings(appId, topics.pairs().name(), config.drainInterval(), waiting),
-                live, loader, metrics, pairWait, modelWait, Clock.systemUTC());
+        ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC());
+        this.topology = ScoringTopology.build(topics, new ScoringRuntime(settings.applicationId(), live, loader, metrics,
+                waiting, settings.drainInterval(), pairWait, modelWait, Clock.systemUTC()));
     }
 
     /**
@@ -103,10 +105,10 @@ public final class ScoringService implements AutoCloseable {
 
     /** created sees the service before it waits for anything, so a shutdown can abort the startup. */
     public static ScoringService start(ScoringConfig config, SchemaRegistry registry, PairScorerFactory scorers,
-                                       java.util.function.Consumer<ScoringService> created) {
+                                       Consumer<ScoringService> created) {
         ScoringService service = new ScoringService(config, registry, scorers);
         created.accept(service);
-        int port = config.getInt(ScoringConfig.METRICS_PORT);
+        int port = service.settings.metricsPort();
         if (port >= 0) {
             service.metricsServer = MetricsServer.start(port, service.meters, service::isAlive,
                     service::notReadyReason, service::readyStatus);
@@ -124,13 +126,13 @@ public final class ScoringService implements AutoCloseable {
     }
 
     private void prepare() {
-        if (config.getBoolean(ScoringConfig.CREATE_TOPICS)) {
+        if (settings.createTopics()) {
             phase = "creating topics";
             TopicAdmin.createMissing(config.clientConfig(), topics.scoring());
         }
         phase = "checking the models topic";
         TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
-        for (TopicSpec<?, ?> out : List.of(topics.decisions(), topics.deadLetters())) {
+        for (TopicSpec<?, ?> out : List.of(topics.decisions(), topics.decisionsShadow(), topics.deadLetters())) {
             phase = "resolving the schema of output topic " + out.name();
             if (out.valueSerde() instanceof AvroSerde<?> serde) {
                 int id = startupWait.call("resolve the schema of output topic " + out.name(),
@@ -143,17 +145,18 @@ public final class ScoringService implements AutoCloseable {
 
     static Properties streamsProperties(ScoringConfig config, Topics topics, ScoringMetrics metrics) {
         Properties p = new Properties();
+        ScoringSettings s = ScoringSettings.from(config);
         ScoringProfile profile = ScoringProfile.of(config);
         p.putAll(profile.clientSettings());
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
-        p.put(BoundedRocksDbConfig.TOTAL_BYTES_CONFIG, config.getLong(ScoringConfig.ROCKSDB_MEMORY));
+        p.put(BoundedRocksDbConfig.TOTAL_BYTES_CONFIG, s.rocksDbMemoryBytes());
         p.putAll(config.kafkaOverrides());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(ScoringConfig.APPLICATION_ID));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ScoringConfig.BOOTSTRAP));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ScoringConfig.THREADS));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.threads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, profile.commitIntervalMs(config));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ScoringConfig.STATE_DIR));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir());
         // Crash recovery in seconds: see StaticMembership. Explicit kafka.* overrides still win.
         String instanceId = StaticMembership.groupInstanceId(config);
         if (instanceId != null) {
@@ -161,7 +164,7 @@ public final class ScoringService implements AutoCloseable {
             p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }
         p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                (int) config.getLong(ScoringConfig.SESSION_TIMEOUT));
+                (int) s.sessionTimeout().toMillis());
         // A stream thread may wait up to registry.wait.max.ms on one pair inside its transaction
         // (RegistryWait): the broker must not abort that transaction, nor the group evict the member,
         // meanwhile. The margin covers the registry call in flight when the budget runs out.
@@ -173,13 +176,16 @@ public final class ScoringService implements AutoCloseable {
         checkAtLeast(p, StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), txBudget);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
-                topics.deadLetters().valueSerde().serializer(), metrics, config.get(ScoringConfig.APPLICATION_ID)));
+                topics.deadLetters().valueSerde().serializer(), metrics, s.applicationId()));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
         // A new instance reads pairs already waiting on the topic instead of skipping them.
         p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         // Model records are far larger than pairs.
         p.putIfAbsent(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), Topics.MODEL_MAX_MESSAGE_BYTES);
+        // Under at-least-once Streams leaves its consumers at read_uncommitted: a rollout step or a model
+        // whose publish transaction is still open (or was aborted) must never reach the store.
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         return p;
     }
 
@@ -254,10 +260,10 @@ public final class ScoringService implements AutoCloseable {
         return null;
     }
 
-    /** The body of a 200 /ready: the serving version and the last refused model record. */
+    /** The body of a 200 /ready: the serving version, a candidate in rollout, and the last refused model record. */
     public String readyStatus() {
         String rejected = metrics.lastRejection();
-        return "ready: serving model '" + live.name() + "' v" + live.version()
+        return "ready: serving model '" + live.name() + "' " + live.deployment().describe()
                 + (rejected == null ? "" : "; last rejected " + rejected);
     }
 
@@ -283,7 +289,7 @@ public final class ScoringService implements AutoCloseable {
             meters.close();
             return;
         }
-        boolean leave = config.getBoolean(ScoringConfig.LEAVE_GROUP_ON_SHUTDOWN);
+        boolean leave = settings.leaveGroupOnShutdown();
         boolean closed = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(leave
                 ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
                 : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
@@ -296,6 +302,6 @@ public final class ScoringService implements AutoCloseable {
 
     @Override
     public void close() {
-        close(config.shutdownTimeout());
+        close(settings.shutdownTimeout());
     }
 }

@@ -70,26 +70,14 @@ class ExactBytesTopologyTest {
         if (driver != null) {
             driver.close();
         }
-        topics = Topics.forScorer(TopicNames.DEFAULT, registry, 1);
-        LiveModel live = new LiveModel("default");
-        ScoringMetrics metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exact");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-        props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
-                topics.deadLetters().valueSerde().serializer(), metrics, "exact"));
-        driver = new TopologyTestDriver(ScoringTopology.build(topics, new ScoringTopology.Settings("exact",
-                topics.pairs().name(), Duration.ofMillis(50), waiting), live, new ModelLoader(scorers, 0,
-                Clock.systemUTC()), metrics, new RegistryWait(Duration.ofSeconds(5)), RegistryWait.unbounded(),
-                Clock.systemUTC()), props);
-        models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(), topics.models().valueSerde().serializer());
-        raw = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.ByteArray().deserializer(),
-                topics.decisions().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
-                topics.deadLetters().valueSerde().deserializer());
+        ScoringDriver d = ScoringDriver.in(stateDir).applicationId("exact").registry(registry).role(Topics.Role.SCORER).waiting(waiting)
+                .scorers(scorers).drainInterval(Duration.ofMillis(50)).start();
+        topics = d.topics;
+        driver = d.driver;
+        models = d.models;
+        raw = d.rawPairs;
+        decisions = d.decisionsByKeyBytes;
+        deadLetters = d.deadLettersByKeyBytes;
     }
 
     @AfterEach

@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
+import io.simstream.lifecycle.Rollout;
+import io.simstream.lifecycle.RolloutStage;
+import io.simstream.topics.ModelKeys;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
@@ -44,9 +47,8 @@ class ModelStoreRestoreTest {
     }
 
     private ModelStoreProcessor processor() {
-        return new ModelStoreProcessor(ScoringTopology.MODEL_STORE, topics.models().name(), live,
-                new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()),
-                topics.models().valueSerde().deserializer(), RegistryWait.unbounded(), metrics);
+        return (ModelStoreProcessor) new ModelStoreProcessor.Supplier(topics.models(), ScoringRuntime.builder("restore",
+                live, new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()), metrics).build()).get();
     }
 
     @Test
@@ -61,6 +63,23 @@ class ModelStoreRestoreTest {
 
         assertEquals(3L, live.version(), "the served name's model is live; other names are not served");
         assertEquals(1.0, metrics.swapCount());
+    }
+
+    @Test
+    void initRestoresTheCandidateInRolloutBesideTheChampion() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>(new Properties());
+        storeHolding(context, Map.of(
+                "default", ModelRecords.of(TestModels.random(8, 1), "default", 3, Map.of(), Instant.now()),
+                ModelKeys.candidate("default"), ModelRecords.of(TestModels.random(8, 2), "default", 4, Map.of(),
+                        Instant.now(), Rollout.canary(30))));
+
+        processor().init(context);
+
+        Deployment restored = live.deployment();
+        assertEquals(3L, restored.champion().version());
+        assertEquals(4L, restored.candidate().version());
+        assertEquals(RolloutStage.CANARY, restored.stage());
+        assertEquals(30.0, restored.canaryPercent());
     }
 
     @Test

@@ -74,32 +74,17 @@ class ScoringTopologyTest {
     private TestInputTopic<String, byte[]> rawModels;
 
     private void startWith(int expectedDim, PairScorerFactory scorers) {
-        topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
-        live = new LiveModel("default");
-        metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
-        ModelLoader loader = new ModelLoader(scorers, expectedDim, Clock.systemUTC());
-        var settings = new ScoringTopology.Settings(APP, topics.pairs().name(), Duration.ofMillis(100));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-        props.putAll(DeadLetterDeserializationHandler.configs(topics.pairs().name(), topics.deadLetters().name(),
-                topics.deadLetters().valueSerde().serializer(), metrics, APP));
-        driver = new TopologyTestDriver(ScoringTopology.build(topics, settings, live, loader, metrics,
-                new RegistryWait(Duration.ofSeconds(5)), RegistryWait.unbounded(), Clock.systemUTC()), props);
-        models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
-                topics.models().valueSerde().serializer());
-        pairs = driver.createInputTopic(topics.pairs().name(), Serdes.String().serializer(),
-                topics.pairs().valueSerde().serializer());
-        rawModels = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer());
-        rawPairs = driver.createInputTopic(topics.pairs().name(), Serdes.ByteArray().serializer(),
-                Serdes.ByteArray().serializer());
-        decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
-                topics.decisions().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.String().deserializer(),
-                topics.deadLetters().valueSerde().deserializer());
+        ScoringDriver d = ScoringDriver.in(stateDir).applicationId(APP).expectedDim(expectedDim).scorers(scorers).start();
+        topics = d.topics;
+        live = d.live;
+        metrics = d.metrics;
+        driver = d.driver;
+        models = d.models;
+        pairs = d.pairs;
+        rawModels = d.rawModels;
+        rawPairs = d.rawPairs;
+        decisions = d.decisions;
+        deadLetters = d.deadLetters;
     }
 
     @AfterEach

@@ -60,25 +60,15 @@ class WaitingBufferTest {
     private TestOutputTopic<String, DeadLetter> deadLetters;
 
     private void start(long maxPairs, long maxBytes, int drainBatch) {
-        topics = new Topics(TopicNames.DEFAULT, new InMemorySchemaRegistry(), 1);
-        LiveModel live = new LiveModel("default");
-        metrics = new ScoringMetrics(new SimpleMeterRegistry(), live);
         buffer = new WaitingBuffer(maxPairs, maxBytes, drainBatch);
-        var settings = new ScoringTopology.Settings(APP, topics.pairs().name(), Duration.ofMillis(100), buffer);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ScoringTopology.build(topics, settings, live,
-                new ModelLoader(PairScorerFactory.SCALAR, 0, Clock.systemUTC()), metrics,
-                new RegistryWait(Duration.ofSeconds(5)), RegistryWait.unbounded(), Clock.systemUTC()), props);
+        ScoringDriver d = ScoringDriver.in(stateDir).applicationId(APP).waiting(buffer).start();
+        topics = d.topics;
+        metrics = d.metrics;
+        driver = d.driver;
         pairs = driver.createInputTopic(topics.pairs().name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        models = driver.createInputTopic(topics.models().name(), Serdes.String().serializer(),
-                topics.models().valueSerde().serializer());
-        decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
-                topics.decisions().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.String().deserializer(),
-                topics.deadLetters().valueSerde().deserializer());
+        models = d.models;
+        decisions = d.decisions;
+        deadLetters = d.deadLetters;
     }
 
     @AfterEach

@@ -1,0 +1,28 @@
+package io.simstream.scoring;
+
+import io.simstream.config.ScoringConfig;
+import io.simstream.config.TopicSettings;
+import java.time.Duration;
+
+/**
+ * The scoring service's settings, typed: read once from a resolved {@link ScoringConfig}, so the
+ * service and its parts never look a setting up by name.
+ */
+public record ScoringSettings(String applicationId, String modelName, int inputDim, int pairPartitions,
+                              boolean createTopics, int threads, String stateDir, long rocksDbMemoryBytes,
+                              Duration drainInterval, int waitingMaxPairs, long waitingMaxBytes, int waitingDrainBatch,
+                              int metricsPort, Duration registryWait, Duration shutdownTimeout,
+                              Duration sessionTimeout, boolean leaveGroupOnShutdown) {
+    public static ScoringSettings from(ScoringConfig c) {
+        return new ScoringSettings(c.get(ScoringConfig.APPLICATION_ID), c.get(ScoringConfig.MODEL_NAME),
+                c.getInt(ScoringConfig.INPUT_DIM), c.getInt(TopicSettings.PAIR_PARTITIONS),
+                c.getBoolean(ScoringConfig.CREATE_TOPICS), c.getInt(ScoringConfig.THREADS),
+                c.get(ScoringConfig.STATE_DIR), c.getLong(ScoringConfig.ROCKSDB_MEMORY),
+                Duration.ofMillis(c.getLong(ScoringConfig.DRAIN_INTERVAL)), c.getInt(ScoringConfig.WAITING_MAX_PAIRS),
+                c.getLong(ScoringConfig.WAITING_MAX_BYTES), c.getInt(ScoringConfig.WAITING_DRAIN_BATCH),
+                c.getInt(ScoringConfig.METRICS_PORT), Duration.ofMillis(c.getLong(ScoringConfig.REGISTRY_WAIT)),
+                Duration.ofMillis(c.getLong(ScoringConfig.SHUTDOWN_TIMEOUT)),
+                Duration.ofMillis(c.getLong(ScoringConfig.SESSION_TIMEOUT)),
+                c.getBoolean(ScoringConfig.LEAVE_GROUP_ON_SHUTDOWN));
+    }
+}
