@@ -15,6 +15,8 @@ import java.util.function.IntSupplier;
 public final class RetrainMetrics {
     private final MeterRegistry registry;
     private final Map<String, OnlineAccuracy> online = new ConcurrentHashMap<>();
+    private final Map<String, OnlineAccuracy> shadow = new ConcurrentHashMap<>();
+    private final Map<String, Comparison> comparisons = new ConcurrentHashMap<>();
     private final AtomicLong championVersion = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final Timer roundDuration;
@@ -45,14 +47,33 @@ public final class RetrainMetrics {
         Counter.builder("simstream_retrainer_dead_letters").tag("reason", reason).register(registry).increment();
     }
 
-    /** modelKey is name@version. */
-    void onlineAccuracy(String modelKey, OnlineAccuracy acc) {
+    /** modelKey is name@version; served decisions and shadow decisions have their own gauges. */
+    void onlineAccuracy(String modelKey, OnlineQualityTopology.Role role, OnlineAccuracy acc) {
         int at = modelKey.lastIndexOf('@');
         Tags tags = Tags.of("model", modelKey.substring(0, at), "version", modelKey.substring(at + 1));
-        if (online.put(modelKey, acc) == null) {
-            registry.gauge("simstream_online_accuracy", tags, online, m -> m.get(modelKey).accuracy());
-            registry.gauge("simstream_online_labeled_decisions", tags, online, m -> m.get(modelKey).total());
+        Map<String, OnlineAccuracy> counts = role == OnlineQualityTopology.Role.SERVED ? online : shadow;
+        String prefix = role == OnlineQualityTopology.Role.SERVED ? "simstream_online" : "simstream_shadow";
+        if (counts.put(modelKey, acc) == null) {
+            registry.gauge(prefix + "_accuracy", tags, counts, m -> m.get(modelKey).accuracy());
+            registry.gauge(prefix + "_labeled_decisions", tags, counts, m -> m.get(modelKey).total());
         }
+    }
+
+    /** The newest counts of champion and candidate on the same labeled pairs. */
+    void comparison(String name, Comparison c) {
+        String key = name + "@" + c.championVersion() + ">" + c.candidateVersion();
+        Tags tags = Tags.of("model", name, "champion", String.valueOf(c.championVersion()), "candidate",
+                String.valueOf(c.candidateVersion()));
+        if (comparisons.put(key, c) == null) {
+            registry.gauge("simstream_comparison_labeled_pairs", tags, comparisons, m -> m.get(key).labeled());
+            registry.gauge("simstream_comparison_candidate_only_right", tags, comparisons, m -> m.get(key).candidateOnly());
+            registry.gauge("simstream_comparison_champion_only_right", tags, comparisons, m -> m.get(key).championOnly());
+        }
+    }
+
+    /** Shadow accuracy per name@version, as last counted. */
+    public Map<String, OnlineAccuracy> shadowAccuracy() {
+        return Map.copyOf(shadow);
     }
 
     /** Live accuracy per name@version, as last counted. */

@@ -115,11 +115,17 @@ public final class RetrainService implements AutoCloseable {
 
     private Topology onlineQualityTopology() {
         StreamsBuilder builder = new StreamsBuilder();
-        OnlineQualityTopology.build(builder, new OnlineQualityTopology.Topics(
-                        topics.decisions().name(), topics.decisions().valueSerde(),
-                        topics.labeledPairs().name(), topics.labeledPairs().valueSerde(),
-                        topics.modelEvents().name(), topics.modelEvents().valueSerde()),
-                settings.labelDelay(), metrics::onlineAccuracy);
+        OnlineQualityTopology.build(builder, topics, settings.labelDelay(), new OnlineQualityTopology.Listener() {
+            @Override
+            public void accuracy(String modelKey, OnlineQualityTopology.Role role, OnlineAccuracy accuracy) {
+                metrics.onlineAccuracy(modelKey, role, accuracy);
+            }
+
+            @Override
+            public void comparison(String modelName, Comparison comparison) {
+                metrics.comparison(modelName, comparison);
+            }
+        });
         return builder.build();
     }
 
