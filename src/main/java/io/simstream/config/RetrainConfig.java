@@ -37,12 +37,43 @@ public final class RetrainConfig {
             "Epoch cap of a retraining round (early stopping usually ends it sooner).");
     public static final ConfigField TRAIN_SEED = ConfigField.longValue("train.seed", 42, Long.MIN_VALUE,
             Long.MAX_VALUE, "Seed of challenger training.");
+    public static final ConfigField PUBLISH_STAGE = ConfigField.oneOf("retrain.publish.stage", "shadow",
+            List.of("shadow", "full"), "How a retrained model that passed the gate goes out: as a shadow that the rollout"
+                    + " controller promotes on live evidence (shadow -> canary -> full) or rolls back, or straight to all"
+                    + " traffic (full).");
+    public static final ConfigField ROLLOUT_AUTO = ConfigField.bool("rollout.auto", true,
+            "The active retrainer promotes or rolls back the candidate in rollout (whoever published it) on the"
+                    + " sequential test; false leaves every step to `models promote` / `models rollback`.");
+    public static final ConfigField ROLLOUT_ALPHA = ConfigField.decimal("rollout.alpha", 0.05, 0.0001, 0.2,
+            "Largest chance of promoting a candidate that is not better than the champion (and of rolling back one"
+                    + " that is not worse), whatever the number of looks.");
+    public static final ConfigField ROLLOUT_MIN_EFFECT = ConfigField.decimal("rollout.min.effect", 0.1, 0.01, 0.45,
+            "Smallest improvement worth a promotion: the candidate's share of wins on the labeled pairs where exactly"
+                    + " one of the two is right, above one half.");
+    public static final ConfigField ROLLOUT_SHADOW_MIN_LABELS = ConfigField.integer("rollout.shadow.min.labels", 200, 1,
+            10_000_000, "Labeled pairs scored by both models before a shadow may become a canary.");
+    public static final ConfigField ROLLOUT_SHADOW_MAX = ConfigField.longValue("rollout.shadow.max.ms", 3_600_000, 1000,
+            30L * 24 * 3_600_000, "A shadow without the evidence to become a canary within this long is rolled back.");
+    public static final ConfigField ROLLOUT_CANARY_PERCENT = ConfigField.decimal("rollout.canary.percent", 20, 0.01,
+            100, "Share of pair keys a canary decides (sticky per key).");
+    public static final ConfigField ROLLOUT_CANARY_MIN_LABELS = ConfigField.integer("rollout.canary.min.labels", 100, 1,
+            10_000_000, "Labeled decisions made by the canary itself before it may serve all pairs.");
+    public static final ConfigField ROLLOUT_CANARY_MAX = ConfigField.longValue("rollout.canary.max.ms", 3_600_000, 1000,
+            30L * 24 * 3_600_000, "A canary without the evidence to serve all pairs within this long is rolled back.");
+    public static final ConfigField DRIFT_RETRAIN = ConfigField.bool("drift.retrain", true,
+            "On a DRIFT event from the scorers: end a rollout in progress, keep only labels of pairs observed after the"
+                    + " drift point, and retrain as soon as drift.min.labels of them are in (window and gate on the new"
+                    + " distribution only).");
+    public static final ConfigField DRIFT_MIN_LABELS = ConfigField.integer("drift.min.labels", 400, 10, 10_000_000,
+            "Labels observed after a drift point that a drift round waits for.");
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9465, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
 
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, ScoringConfig.MODEL_NAME, WINDOW_SIZE, EVERY_LABELS,
             EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, GATE_MINIMUM, LABEL_DELAY, SESSION_TIMEOUT,
-            TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
+            TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, PUBLISH_STAGE, ROLLOUT_AUTO, ROLLOUT_ALPHA, ROLLOUT_MIN_EFFECT,
+            ROLLOUT_SHADOW_MIN_LABELS, ROLLOUT_SHADOW_MAX, ROLLOUT_CANARY_PERCENT, ROLLOUT_CANARY_MIN_LABELS,
+            ROLLOUT_CANARY_MAX, DRIFT_RETRAIN, DRIFT_MIN_LABELS, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
             METRICS_PORT);
     public static final List<ConfigField> FIELDS = ScoringConfig.with(ClusterConfig.FIELDS, OWN_FIELDS);
 

@@ -96,7 +96,7 @@ public final class TrafficGenerator implements AutoCloseable {
                         .setRight(Vectors.toList(batch.right()[i])).setEventTime(now).build();
                 send(pairsTopic.name(), id, pairsTopic.valueSerde().serializer().serialize(pairsTopic.name(), pair));
                 labels.add(LabeledPair.newBuilder().setId(id).setLeft(pair.getLeft()).setRight(pair.getRight())
-                        .setSame(batch.labels()[i] == 1).setLabeledAt(now).setSource("demo").build());
+                        .setSame(batch.labels()[i] == 1).setLabeledAt(now).setEventTime(now).setSource("demo").build());
             }
             scheduler.schedule(() -> sendLabels(labels), settings.labelDelay().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {

@@ -18,18 +18,27 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code capacity} records of each partition: the topic is the window's durable store.
  */
 final class LabelFeed implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final List<TopicPartition> partitions;
+    private final Map<String, Object> clientConfig;
+    private final String topic;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private List<TopicPartition> partitions;
 
     LabelFeed(Map<String, Object> clientConfig, String topic) {
+        this.clientConfig = clientConfig;
+        this.topic = topic;
+    }
+
+    /** Connects and takes every partition of the topic. */
+    LabelFeed open() {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
+        return this;
     }
 
     /** The newest records (up to capacity per partition), oldest first by timestamp; then follows new ones. */
@@ -57,6 +66,8 @@ final class LabelFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+        }
     }
 }

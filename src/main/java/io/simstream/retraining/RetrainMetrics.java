@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.simstream.avro.ModelEvent;
+import io.simstream.lifecycle.RolloutStage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ public final class RetrainMetrics {
     private final Map<String, OnlineAccuracy> shadow = new ConcurrentHashMap<>();
     private final Map<String, Comparison> comparisons = new ConcurrentHashMap<>();
     private final AtomicLong championVersion = new AtomicLong();
+    private final AtomicLong candidateVersion = new AtomicLong();
+    private final AtomicLong candidateStage = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final Timer roundDuration;
 
@@ -28,6 +31,8 @@ public final class RetrainMetrics {
         registry.gauge("simstream_retrainer_champion_version", Tags.empty(), championVersion, AtomicLong::get);
         registry.gauge("simstream_retrainer_published_version", Tags.empty(), published, AtomicLong::get);
         this.roundDuration = Timer.builder("simstream_retrainer_round_duration").register(registry);
+        registry.gauge("simstream_rollout_candidate_version", Tags.empty(), candidateVersion, AtomicLong::get);
+        registry.gauge("simstream_rollout_stage", Tags.empty(), candidateStage, AtomicLong::get);
     }
 
     void round(ModelEvent event) {
@@ -37,6 +42,17 @@ public final class RetrainMetrics {
         if ("PUBLISHED".equals(event.getEventType()) && event.getChallengerVersion() != null) {
             published.set(event.getChallengerVersion());
         }
+    }
+
+    /** The candidate in rollout (null: none); stage 0 none, 1 shadow, 2 canary. */
+    void rollout(DeploymentTracker.Candidate c) {
+        candidateVersion.set(c == null ? 0 : c.version());
+        candidateStage.set(c == null ? 0 : c.stage() == RolloutStage.SHADOW ? 1 : 2);
+    }
+
+    /** A rollout step taken: PROMOTED to a stage, or ROLLED_BACK. */
+    void rolloutStep(String eventType, String to) {
+        Counter.builder("simstream_rollout_steps").tag("event", eventType).tag("to", to).register(registry).increment();
     }
 
     void champion(long version) {

@@ -3,6 +3,7 @@ package io.simstream.retraining;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.simstream.RateLimitedLog;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
@@ -12,18 +13,19 @@ import io.simstream.deadletter.PairValidator;
 import io.simstream.lifecycle.LoadedModel;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.ModelRecords;
+import io.simstream.lifecycle.PublishAbortedException;
+import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
-import io.simstream.lifecycle.ModelRecords;
-import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,12 +52,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The retraining app: labeled pairs flow into a bounded window; every K labels or T minutes a
  * challenger is trained off the consuming thread, gated against the champion on the window's
- * newest part, and published only if it is not worse. One instance per model name is active
- * ({@link LeadershipLock}); the others stand by. A second topology joins decisions with labels
- * to measure the live model's accuracy.
+ * newest part, and published (as a shadow by default) only if it is not worse; the rollout
+ * controller then promotes it on live evidence or rolls it back, and a drift alarm from the scorers
+ * starts a round on post-drift labels only. One instance per model name is active
+ * ({@link LeadershipLock}); the others stand by. A second topology joins decisions with labels to
+ * measure live quality.
+ *
+ * <p>Lifecycle as the scoring service's: the constructor only assembles (no client connects), and
+ * {@link #start(int)} brings the parts up in phases.
  */
 public final class RetrainService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainService.class);
+    private static final RateLimitedLog LABEL_DEAD_LETTERS = new RateLimitedLog(Duration.ofSeconds(30));
     private static final Duration REPLAY_TIMEOUT = Duration.ofMinutes(2);
     /** How long a shutdown lets a round in flight finish before interrupting it. */
     static final Duration ROUND_GRACE = Duration.ofSeconds(20);
@@ -69,29 +78,38 @@ public final class RetrainService implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RetrainMetrics metrics;
     private final DeadLetters deadLetters;
+    private final RolloutController rollout;
     private final ExecutorService training = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "retrainer-training");
         t.setDaemon(true);
         return t;
     });
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaStreams onlineQuality;
-    private final KafkaStreamsMetrics onlineQualityMetrics;
     private final Thread loop;
+    private volatile String phase = "starting";
     private volatile boolean running = true;
     /** Set first on close: no new round starts, the one in flight may finish while the lock is still held. */
     private volatile boolean stopping;
     private volatile boolean active;
     private volatile boolean windowReady;
     private volatile Throwable failure;
+    private KafkaProducer<byte[], byte[]> producer;
+    private KafkaStreams onlineQuality;
+    private KafkaStreamsMetrics onlineQualityMetrics;
     private MetricsServer metricsServer;
+
+    // Owned by the consuming thread.
+    private RetrainTrigger trigger;
+    private Future<?> inFlight;
+    /** Labels of pairs observed before this were dropped after a drift alarm; null before any. */
+    private Instant driftPoint;
+    private boolean driftRoundDue;
+    private Instant lastDriftRoundStart = Instant.EPOCH;
 
     /**
      * @param eventListener sees every model event this instance emits (status lines, tests)
      */
     public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
-                          ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
-                          Clock clock) {
+                          ChallengerTrainer trainer, Consumer<ModelEvent> eventListener, Clock clock) {
         this.settings = settings;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
@@ -101,16 +119,40 @@ public final class RetrainService implements AutoCloseable {
         this.window = new TrainingWindow(settings.windowSize());
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
-        // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
-        TopicAdmin.createMissing(clientConfig, topics.retraining());
-        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
-        Map<String, Object> p = new HashMap<>(clientConfig);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
-        this.onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
-        onlineQualityMetrics.bindTo(meters);
+        this.rollout = new RolloutController(settings, this.clientConfig, topics, clock, this::emitted, metrics);
         this.loop = new Thread(this::consume, "retrainer-consumer");
+    }
+
+    /**
+     * Serves /health and /ready first (port >= 0), then ensures the topics and checks the models
+     * topic, then starts the online-quality app and the consuming loop.
+     */
+    public RetrainService start(int metricsPort) {
+        if (metricsPort >= 0) {
+            metricsServer = MetricsServer.start(metricsPort, meters, this::isAlive, this::notReadyReason);
+            LOG.info("retrainer metrics on http://localhost:{}/metrics", metricsServer.port());
+        }
+        try {
+            phase = "creating topics";
+            // Only the topics this app reads or writes: pairs and their dead letters are the scorer's.
+            TopicAdmin.createMissing(clientConfig, topics.retraining());
+            phase = "checking the models topic";
+            TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), 0);
+            phase = "starting the online-quality app";
+            Map<String, Object> p = new HashMap<>(clientConfig);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            onlineQuality = new KafkaStreams(onlineQualityTopology(), onlineQualityProperties());
+            onlineQualityMetrics = new KafkaStreamsMetrics(onlineQuality);
+            onlineQualityMetrics.bindTo(meters);
+            onlineQuality.start();
+            phase = null;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        loop.start();
+        return this;
     }
 
     private Topology onlineQualityTopology() {
@@ -135,80 +177,46 @@ public final class RetrainService implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId() + "-online-quality");
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
+        // Each labeled pair counts once in the comparison a promotion rests on, crash or not, and only
+        // decisions that were committed count at all.
+        p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putIfAbsent(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         return p;
     }
 
-    /** Starts consuming, the online-quality topology and (port >= 0) the metrics endpoint. */
-    public RetrainService start(int metricsPort) {
-        onlineQuality.start();
-        loop.start();
-        if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(metricsPort, meters, this::isAlive, this::notReadyReason);
-            LOG.info("retrainer metrics on http://localhost:{}/metrics", metricsServer.port());
+    /** What the consuming thread holds open while it runs. */
+    private record Clients(LeadershipLock lock, LabelFeed labels, DeploymentTracker deployment, EventFeed events)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            events.close();
+            deployment.close();
+            labels.close();
+            lock.close();
         }
-        return this;
     }
 
-    private void consume() {
-        try (LeadershipLock lock = new LeadershipLock(clientConfig, topics.retrainerLock().name(),
+    private Clients openClients() {
+        LeadershipLock lock = new LeadershipLock(clientConfig, topics.retrainerLock().name(),
                 settings.applicationId() + "-" + settings.modelName(), settings.sessionTimeout());
-             LabelFeed feed = new LabelFeed(clientConfig, topics.labeledPairs().name());
-             ChampionTracker champions = new ChampionTracker(clientConfig, topics.models(), settings.modelName(),
-                     new ModelLoader(PairScorers::fastest, 0, clock))) {
-            RetrainTrigger trigger = null;
-            Future<?> inFlight = null;
+        // The events of a rollout in progress: at most one stage's maximum time back.
+        Duration lookback = settings.rollout().shadowMaxTime().compareTo(settings.rollout().canaryMaxTime()) > 0
+                ? settings.rollout().shadowMaxTime() : settings.rollout().canaryMaxTime();
+        return new Clients(lock, new LabelFeed(clientConfig, topics.labeledPairs().name()).open(),
+                new DeploymentTracker(clientConfig, topics.models(), settings.modelName(),
+                        new ModelLoader(PairScorers::fastest, 0, clock)).open(),
+                new EventFeed(clientConfig, topics.modelEvents(), settings.modelName()).open(clock.instant().minus(lookback)));
+    }
+
+    /** Three steps, again and again: who is active, what labels came, what the models need. */
+    private void consume() {
+        try (Clients clients = openClients()) {
             while (running) {
-                boolean nowActive = lock.poll(Duration.ofMillis(50));
-                LoadedModel champion = champions.poll(Duration.ZERO);
-                if (champion != null) {
-                    metrics.champion(champion.version());
-                }
-                if (!nowActive) {
-                    if (active) {
-                        LOG.info("Standing by: dropping the window of {} labels", window.size());
-                        window.clear();
-                    }
-                    active = false;
-                    windowReady = false;
+                if (!followLeadership(clients)) {
                     continue;
                 }
-                if (!active) {
-                    active = true;
-                    for (ConsumerRecord<byte[], byte[]> r : feed.replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
-                        accept(r, champion);
-                    }
-                    windowReady = true;
-                    trigger = new RetrainTrigger(settings.everyLabels(), settings.everyInterval(), settings.minLabels(),
-                            clock.instant());
-                    // A new active instance cannot know which of these its predecessor trained on: count
-                    // them all as new, so labels that arrived while no retrainer was active still count.
-                    trigger.onLabels(window.size());
-                    LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
-                }
-                int added = 0;
-                for (ConsumerRecord<byte[], byte[]> r : feed.poll(Duration.ofMillis(200))) {
-                    added += accept(r, champion) ? 1 : 0;
-                }
-                trigger.onLabels(added);
-                if (!stopping && (inFlight == null || inFlight.isDone()) && champions.caughtUp()) {
-                    String why = trigger.due(window.size(), clock.instant());
-                    if (why != null) {
-                        ModelPublisher roundPublisher = claimPublisher();
-                        if (roundPublisher == null) {
-                            continue;
-                        }
-                        trigger.started(clock.instant());
-                        List<LabeledPair> snapshot = window.snapshot();
-                        ModelArtifact championArtifact = champion == null ? null : champion.artifact();
-                        LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
-                        try {
-                            inFlight = training.submit(() -> runRound(snapshot, championArtifact, roundPublisher));
-                        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                            roundPublisher.close();
-                        }
-                    }
-                }
+                takeNewLabels(clients);
+                actOnModels(clients);
             }
         } catch (RuntimeException e) {
             if (running) {
@@ -217,6 +225,138 @@ public final class RetrainService implements AutoCloseable {
             }
         } finally {
             active = false;
+        }
+    }
+
+    /**
+     * Keeps the lock and the view of the models topic alive; on becoming active replays the window
+     * from the labeled-pairs topic, on losing the role drops it. True while this instance is active.
+     */
+    private boolean followLeadership(Clients clients) {
+        boolean nowActive = clients.lock().poll(Duration.ofMillis(50));
+        clients.deployment().poll(Duration.ZERO);
+        clients.events().poll(Duration.ZERO);
+        LoadedModel champion = clients.deployment().champion();
+        if (champion != null) {
+            metrics.champion(champion.version());
+        }
+        if (!nowActive) {
+            if (active) {
+                LOG.info("Standing by: dropping the window of {} labels", window.size());
+                window.clear();
+            }
+            active = false;
+            windowReady = false;
+            return false;
+        }
+        if (!active) {
+            active = true;
+            for (ConsumerRecord<byte[], byte[]> r : clients.labels().replayTail(settings.windowSize(), REPLAY_TIMEOUT)) {
+                accept(r, champion);
+            }
+            windowReady = true;
+            trigger = new RetrainTrigger(settings.everyLabels(), settings.everyInterval(), settings.minLabels(),
+                    clock.instant());
+            // A new active instance cannot know which of these its predecessor trained on: count
+            // them all as new, so labels that arrived while no retrainer was active still count.
+            trigger.onLabels(window.size());
+            LOG.info("Active for model '{}': window restored with {} labels", settings.modelName(), window.size());
+        }
+        return true;
+    }
+
+    private void takeNewLabels(Clients clients) {
+        int added = 0;
+        for (ConsumerRecord<byte[], byte[]> r : clients.labels().poll(Duration.ofMillis(200))) {
+            added += accept(r, clients.deployment().champion()) ? 1 : 0;
+        }
+        trigger.onLabels(added);
+    }
+
+    /**
+     * In this order: react to drift alarms; while a round trains, nothing else; while a candidate is
+     * in rollout, its next step (no round starts then); else a round if one is due.
+     */
+    private void actOnModels(Clients clients) {
+        reactToDrift(clients);
+        if (stopping || (inFlight != null && !inFlight.isDone()) || !clients.deployment().caughtUp()) {
+            return;
+        }
+        if (rollout.step(clients.deployment(), clients.events())) {
+            return;
+        }
+        String why = roundDue();
+        if (why != null) {
+            startRound(clients.deployment().champion(), why);
+        }
+    }
+
+    /**
+     * A drift alarm about the serving version that no newer model answers yet: end a rollout whose
+     * evidence predates it, keep only labels of pairs observed after it, and retrain once enough of
+     * those are in.
+     */
+    private void reactToDrift(Clients clients) {
+        for (EventFeed.Drift drift : clients.events().takeDrifts()) {
+            LoadedModel champion = clients.deployment().champion();
+            if (settings.driftMinLabels() <= 0 || champion == null || drift.version() != champion.version()) {
+                continue;
+            }
+            DeploymentTracker.Candidate candidate = clients.deployment().candidate();
+            Instant championSince = clients.deployment().championPublishedAt();
+            boolean answered = (championSince != null && championSince.isAfter(drift.onset()))
+                    || (candidate != null && rolloutStart(candidate).isAfter(drift.onset()))
+                    || lastDriftRoundStart.isAfter(drift.onset());
+            if (answered) {
+                continue;
+            }
+            driftPoint = driftPoint == null || drift.onset().isAfter(driftPoint) ? drift.onset() : driftPoint;
+            int dropped = window.dropObservedBefore(driftPoint);
+            driftRoundDue = true;
+            LOG.info("Drift of '{}' v{} from {} ({}): dropped {} labels observed before it, {} remain; retraining at"
+                            + " {} post-drift labels", settings.modelName(), drift.version(), drift.onset(),
+                    drift.event().getReason(), dropped, window.size(), settings.driftMinLabels());
+            if (candidate != null && !stopping) {
+                Map<String, String> details = new HashMap<>(drift.event().getDetails());
+                details.put("drift_onset", drift.onset().toString());
+                rollout.retire(candidate, champion.version(), "superseded: the input drifted at " + drift.onset()
+                        + ", so the evidence gathered for this candidate no longer describes the traffic", details);
+            }
+        }
+    }
+
+    private static Instant rolloutStart(DeploymentTracker.Candidate c) {
+        String started = c.record().getMetadata().get(RolloutController.ROLLOUT_STARTED);
+        return started != null ? Instant.parse(started) : c.stageStartedAt();
+    }
+
+    /** Why a round is due now, or null: a pending drift round once its labels are in, else the trigger. */
+    private String roundDue() {
+        if (driftRoundDue) {
+            int fresh = window.countObservedSince(driftPoint);
+            return fresh >= settings.driftMinLabels() ? "drift at " + driftPoint + ": " + fresh
+                    + " labels observed since" : null;
+        }
+        return trigger.due(window.size(), clock.instant());
+    }
+
+    private void startRound(LoadedModel champion, String why) {
+        ModelPublisher roundPublisher = claimPublisher();
+        if (roundPublisher == null) {
+            return;
+        }
+        if (driftRoundDue) {
+            driftRoundDue = false;
+            lastDriftRoundStart = clock.instant();
+        }
+        trigger.started(clock.instant());
+        List<LabeledPair> snapshot = window.snapshot();
+        ModelArtifact championArtifact = champion == null ? null : champion.artifact();
+        LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
+        try {
+            inFlight = training.submit(() -> runRound(snapshot, championArtifact, roundPublisher));
+        } catch (RejectedExecutionException shuttingDown) {
+            roundPublisher.close();
         }
     }
 
@@ -240,6 +380,10 @@ public final class RetrainService implements AutoCloseable {
             deadLetter(r, v.reason(), v.message());
             return false;
         }
+        if (driftPoint != null && TrainingWindow.observedAt(pair).isBefore(driftPoint)) {
+            // A late label of a pair from before the drift: not the distribution to train on now.
+            return false;
+        }
         window.add(pair);
         return true;
     }
@@ -251,7 +395,8 @@ public final class RetrainService implements AutoCloseable {
         producer.send(new ProducerRecord<>(dlq, r.key(),
                 topics.labelDeadLetters().valueSerde().serializer().serialize(dlq, dl)));
         metrics.deadLetter(reason.name());
-        LOG.warn("Labeled pair {}-{}@{} to {}: {} {}", r.topic(), r.partition(), r.offset(), dlq, reason, message);
+        LABEL_DEAD_LETTERS.warn(LOG, "Labeled pair {}-{}@{} to {}: {} {}", r.topic(), r.partition(), r.offset(), dlq,
+                reason, message);
     }
 
     /**
@@ -261,7 +406,7 @@ public final class RetrainService implements AutoCloseable {
      * broker refused (the round is tried again on the next loop).
      */
     private ModelPublisher claimPublisher() {
-        ModelPublisher p = new ModelPublisher(clientConfig, topics.models(), topics.modelHistory(), clock);
+        ModelPublisher p = new ModelPublisher(clientConfig, topics, clock);
         try {
             p.claim(settings.modelName());
             return p;
@@ -280,6 +425,11 @@ public final class RetrainService implements AutoCloseable {
                     settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock);
             event = job.run(snapshot, champion);
         }
+        if (settings.publishAs().isCandidate() && "PUBLISHED".equals(event.getEventType())) {
+            Map<String, String> details = new HashMap<>(event.getDetails());
+            details.put("stage", settings.publishAs().toString());
+            event = ModelEvent.newBuilder(event).setDetails(details).build();
+        }
         String topic = topics.modelEvents().name();
         producer.send(new ProducerRecord<>(topic, settings.modelName().getBytes(StandardCharsets.UTF_8),
                 topics.modelEvents().valueSerde().serializer().serialize(topic, event)));
@@ -288,20 +438,27 @@ public final class RetrainService implements AutoCloseable {
         eventListener.accept(event);
     }
 
+    /** Events written by the rollout controller's publisher: they reach the listener the same way. */
+    private void emitted(ModelEvent event) {
+        eventListener.accept(event);
+    }
+
     /** A retrainer that lost the active role while training must not publish over the new one. */
     private long publishIfStillActive(ModelArtifact challenger, ModelPublisher roundPublisher) {
         // A cheap early exit; the fence is the transactional publish itself (see claimPublisher).
         if (!active) {
             if (stopping) {
-                throw new io.simstream.lifecycle.PublishAbortedException("shutdown before the publish", null);
+                throw new PublishAbortedException("shutdown before the publish", null);
             }
-            throw new io.simstream.lifecycle.PublishFencedException(
-                    "lost the active role during training; not publishing", null);
+            throw new PublishFencedException("lost the active role during training; not publishing", null);
         }
-        Map<String, String> meta = Map.of("source", "retrainer", "application", settings.applicationId(),
-                "trainedOn", challenger.createdAt().toString());
-        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(), ModelRecords.sizeOf(challenger, settings.modelName(), meta));
-        return roundPublisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta).version();
+        Map<String, String> meta = new HashMap<>(RolloutController.candidateMetadata(settings.publishAs(), clock.instant()));
+        meta.putAll(Map.of("source", "retrainer", "application", settings.applicationId(),
+                "trainedOn", challenger.createdAt().toString()));
+        TopicChecks.requireModelsTopic(clientConfig, topics.models().name(),
+                ModelRecords.sizeOf(challenger, settings.modelName(), meta));
+        return roundPublisher.publish(challenger, settings.modelName(), OptionalLong.empty(), meta,
+                settings.publishAs(), null).version();
     }
 
     public boolean isActive() {
@@ -321,15 +478,24 @@ public final class RetrainService implements AutoCloseable {
     }
 
     public boolean isAlive() {
+        if (failure != null) {
+            return false;
+        }
+        if (onlineQuality == null) {
+            return running;
+        }
         KafkaStreams.State s = onlineQuality.state();
-        return failure == null && loop.isAlive() && s != KafkaStreams.State.ERROR
-                && s != KafkaStreams.State.PENDING_ERROR;
+        return loop.isAlive() && s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR;
     }
 
     /** null when ready: online quality RUNNING and either standing by or active with its window restored. */
     public String notReadyReason() {
         if (!isAlive()) {
             return failure != null ? "failed: " + failure.getMessage() : "not running";
+        }
+        String p = phase;
+        if (p != null) {
+            return p;
         }
         if (onlineQuality.state() != KafkaStreams.State.RUNNING) {
             return "online-quality streams " + onlineQuality.state();
@@ -372,14 +538,20 @@ public final class RetrainService implements AutoCloseable {
         // fence a publish that is about to commit.
         finishRound();
         running = false;
-        try {
-            loop.join(TimeUnit.SECONDS.toMillis(15));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (loop.isAlive()) {
+            try {
+                loop.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        onlineQuality.close(Duration.ofSeconds(15));
-        onlineQualityMetrics.close();
-        producer.close(Duration.ofSeconds(5));
+        if (onlineQuality != null) {
+            onlineQuality.close(Duration.ofSeconds(15));
+            onlineQualityMetrics.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
         meters.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.simstream.retraining;
 
 import io.simstream.avro.LabeledPair;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,26 @@ public final class TrainingWindow {
 
     public synchronized void clear() {
         pairs.clear();
+    }
+
+    /**
+     * Drops the pairs observed before a drift point (their eventTime, or labeledAt when a label lacks
+     * it): after a drift the window holds only the new distribution, so a round trains and is gated on
+     * it alone. Returns how many were dropped.
+     */
+    public synchronized int dropObservedBefore(Instant point) {
+        int before = pairs.size();
+        pairs.removeIf(p -> observedAt(p).isBefore(point));
+        return before - pairs.size();
+    }
+
+    /** How many pairs in the window were observed at or after point. */
+    public synchronized int countObservedSince(Instant point) {
+        return (int) pairs.stream().filter(p -> !observedAt(p).isBefore(point)).count();
+    }
+
+    static Instant observedAt(LabeledPair p) {
+        return p.getEventTime() != null ? p.getEventTime() : p.getLabeledAt();
     }
 
     /** The dimension of the pairs held, or {@code ifEmpty} while the window is empty. */
