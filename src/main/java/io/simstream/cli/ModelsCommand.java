@@ -1,9 +1,10 @@
 package io.simstream.cli;
 
-import io.simstream.avro.ModelEvent;
+import io.simstream.UserInputException;
 import io.simstream.lifecycle.ModelAdmin;
 import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.Rollout;
 import io.simstream.topics.TopicAdmin;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,8 +12,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,11 +19,11 @@ import picocli.CommandLine.Parameters;
 
 /** `models list|show|export|rollback`: the model lifecycle from the models, history and model-events topics. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"Inspect, export and roll back published models.",
+        description = {"Inspect, export, promote and roll back published models.",
                 "Every version is kept on the non-compacted <models>-history topic (the publisher writes each record"
                         + " there too); the compacted models topic holds the newest per name."},
         subcommands = {ModelsCommand.List.class, ModelsCommand.Show.class, ModelsCommand.Export.class,
-                ModelsCommand.Rollback.class})
+                ModelsCommand.Rollback.class, ModelsCommand.Promote.class})
 public final class ModelsCommand {
 
     static ModelAdmin admin(TopicOptions cluster) {
@@ -97,8 +96,10 @@ public final class ModelsCommand {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Republish the artifact of an older version as a new, higher version (scorers swap to it),"
-                    + " and write a ROLLED_BACK model event.")
+            description = {"With --to: republish the artifact of an older version as a new, higher version (scorers swap"
+                    + " to it; a candidate in rollout ends). Without: end the rollout of the candidate (shadow or canary),"
+                    + " so the serving version serves alone.", "Either way a ROLLED_BACK model event is written in the"
+                    + " same transaction."})
     static final class Rollback implements Callable<Integer> {
         @Mixin
         TopicOptions cluster;
@@ -106,27 +107,66 @@ public final class ModelsCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--to", required = true, paramLabel = "VERSION", description = "The version to go back to.")
-        long to;
+        @Option(names = "--to", paramLabel = "VERSION", description = "The version to go back to.")
+        Long to;
 
         @Override
         public Integer call() {
-            var registry = cluster.registry();
-            var topics = cluster.topics(registry);
-            var events = cluster.topics(registry).modelEvents();
-            TopicAdmin.createMissing(cluster.clientConfig(), java.util.List.of(topics.models(), topics.modelHistory(),
-                    events));
-            ModelCatalog catalog = ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(), events);
-            var p = new java.util.HashMap<>(cluster.clientConfig());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            try (ModelPublisher publisher = new ModelPublisher(cluster.clientConfig(), topics.models(),
-                    topics.modelHistory(), Clock.systemUTC());
-                 KafkaProducer<String, ModelEvent> eventProducer = new KafkaProducer<>(p,
-                         events.keySerde().serializer(), events.valueSerde().serializer())) {
-                new ModelAdmin(catalog, System.out::println).rollback(name, to, publisher, eventProducer, events.name(),
-                        Clock.systemUTC());
+            try (Lifecycle l = Lifecycle.open(cluster)) {
+                if (to == null) {
+                    l.admin().retireCandidate(name, l.publisher(), Clock.systemUTC());
+                } else {
+                    l.admin().rollback(name, to, l.publisher(), Clock.systemUTC());
+                }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Move the candidate in rollout on by hand: to a canary share of the pair keys, or to all"
+                    + " traffic; writes a PROMOTED model event in the same transaction.")
+    static final class Promote implements Callable<Integer> {
+        @Mixin
+        TopicOptions cluster;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--to", required = true, paramLabel = "canary|full", description = "The stage to move to.")
+        String to;
+
+        @Option(names = "--percent", paramLabel = "P", description = "Canary share of pair keys, 0-100 (with --to canary).")
+        Double percent;
+
+        @Override
+        public Integer call() {
+            Rollout rollout = PublishCommand.rollout(to, percent);
+            if (!rollout.isCandidate() && percent != null) {
+                throw new UserInputException("--percent goes with --to canary");
+            }
+            try (Lifecycle l = Lifecycle.open(cluster)) {
+                l.admin().promote(name, rollout, l.publisher(), Clock.systemUTC());
+            }
+            return 0;
+        }
+    }
+
+    /** What the changing commands need: the catalog and a publisher that writes events with its changes. */
+    private record Lifecycle(ModelAdmin admin, ModelPublisher publisher) implements AutoCloseable {
+        static Lifecycle open(TopicOptions cluster) {
+            var topics = cluster.topics(cluster.registry());
+            TopicAdmin.createMissing(cluster.clientConfig(), java.util.List.of(topics.models(), topics.modelHistory(),
+                    topics.modelEvents()));
+            ModelCatalog catalog = ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(),
+                    topics.modelEvents());
+            return new Lifecycle(new ModelAdmin(catalog, System.out::println),
+                    new ModelPublisher(cluster.clientConfig(), topics, Clock.systemUTC()));
+        }
+
+        @Override
+        public void close() {
+            publisher.close();
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.simstream.cli;
 
+import io.simstream.UserInputException;
 import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.Rollout;
+import io.simstream.lifecycle.RolloutStage;
 import io.simstream.config.ClusterConfig;
 import io.simstream.config.TopicSettings;
+import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
 import io.simstream.lifecycle.ModelRecords;
@@ -49,12 +53,49 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
+    @Option(names = "--stage", defaultValue = "full", paramLabel = "full|shadow|canary",
+            description = "full: serve every pair (default). shadow: score every pair beside the serving model, to"
+                    + " <decisions>-shadow only. canary: decide --canary-percent of the pair keys. A shadow or canary"
+                    + " is the candidate: the retrainer's rollout controller (or `models promote` / `models rollback`)"
+                    + " moves it on.")
+    String stage;
+
+    @Option(names = "--canary-percent", paramLabel = "P", description = "With --stage canary: share of pair keys, 0-100.")
+    Double canaryPercent;
+
     @Option(names = "--allow-dimension-change", description = "Allow this model to replace a serving model of"
             + " another input dimension (written into the record; without it the scorers refuse the model).")
     boolean allowDimensionChange;
 
+    /** The rollout a --stage / --canary-percent pair names; a user error when they do not fit. */
+    static Rollout rollout(String stage, Double percent) {
+        RolloutStage s = RolloutStage.parse(stage);
+        if (s == null) {
+            throw new UserInputException("--stage '" + stage + "': expected full, shadow or canary");
+        }
+        if (s == RolloutStage.CANARY) {
+            if (percent == null) {
+                throw new UserInputException("--stage canary needs --canary-percent (the share of pair keys, 0-100)");
+            }
+            try {
+                return Rollout.canary(percent);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--canary-percent " + percent + ": " + e.getMessage());
+            }
+        }
+        if (percent != null && s != RolloutStage.CANARY) {
+            throw new UserInputException("--canary-percent goes with --stage canary");
+        }
+        return s == RolloutStage.SHADOW ? Rollout.SHADOW : Rollout.FULL;
+    }
+
     @Override
     public Integer call() {
+        Rollout rollout = rollout(stage, canaryPercent);
+        String badName = ModelKeys.checkName(name);
+        if (badName != null) {
+            throw new UserInputException("--name '" + name + "' " + badName);
+        }
         var artifact = ModelFiles.read(model);
         if (allowDimensionChange) {
             metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
@@ -73,10 +114,14 @@ public final class PublishCommand implements Callable<Integer> {
         TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, meta));
         try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), topics.models(),
                 topics.modelHistory(), Clock.systemUTC())) {
+            if (rollout.isCandidate()) {
+                meta.put("simstream.rollout.started", Clock.systemUTC().instant().toString());
+            }
             var published = publisher.publish(artifact, name,
-                    version == null ? OptionalLong.empty() : OptionalLong.of(version), meta);
-            System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),
-                    published.version(), published.sha256(), topic, published.partition(), published.offset());
+                    version == null ? OptionalLong.empty() : OptionalLong.of(version), meta, rollout, null);
+            System.out.printf("published model '%s' v%d as %s, sha256 %s (%s partition %d offset %d)%n",
+                    published.name(), published.version(), rollout, published.sha256(), topic, published.partition(),
+                    published.offset());
         }
         return 0;
     }

@@ -19,11 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The operator's model commands (list, show, export, rollback) over a {@link ModelCatalog}. Output
@@ -43,8 +41,8 @@ public final class ModelAdmin {
     }
 
     /** One version as `models list` shows it. */
-    public record Listed(String name, long version, boolean newest, String publishedAt, String head, int dim,
-                         String publisher, String metrics, List<String> servedBy) {
+    public record Listed(String name, long version, boolean newest, String stage, String publishedAt, String head,
+                         int dim, String publisher, String metrics, List<String> servedBy) {
     }
 
     /** One row per version (all models when name is null), and what each instance serves. */
@@ -54,16 +52,17 @@ public final class ModelAdmin {
         if (versions.isEmpty()) {
             out.accept(name == null ? "no models published yet" : "no model named '" + name + "'");
         } else {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5s  %-9s %-34s %s", "NAME", "VERSION",
-                    "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5s  %-9s %-34s %s", "NAME",
+                    "VERSION", "STAGE", "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
         }
         for (Listed v : versions) {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %s", v.name(),
-                    "v" + v.version() + (v.newest() ? "*" : ""), v.publishedAt(), v.head(), v.dim(), v.publisher(),
-                    v.metrics(), v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5d  %-9s %-34s %s", v.name(),
+                    "v" + v.version() + (v.newest() ? "*" : ""), v.stage(), v.publishedAt(), v.head(), v.dim(),
+                    v.publisher(), v.metrics(), v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
         }
         if (!versions.isEmpty()) {
-            out.accept("(* = newest: what every scorer of that name serves once it has read the models topic)");
+            out.accept("(* = the newest full version: what every scorer of that name serves once it has read the models"
+                    + " topic; a shadow or canary candidate is served beside it)");
         }
         serving.values().forEach(o -> out.accept("instance " + o.endpoint() + ": " + o.describe()));
     }
@@ -97,9 +96,9 @@ public final class ModelAdmin {
                     servedBy.add(o.endpoint().getAuthority());
                 }
             });
-            boolean newest = catalog.latest(v.name()).map(l -> l.version() == v.version()).orElse(false);
-            rows.add(new Listed(r.getName(), r.getVersion(), newest, String.valueOf(r.getPublishedAt()), r.getHead(),
-                    r.getInputDim(), v.publisher().id(), v.metrics(), List.copyOf(servedBy)));
+            boolean newest = catalog.champion(v.name()).map(l -> l.version() == v.version()).orElse(false);
+            rows.add(new Listed(r.getName(), r.getVersion(), newest, catalog.stage(v), String.valueOf(r.getPublishedAt()),
+                    r.getHead(), r.getInputDim(), v.publisher().id(), v.metrics(), List.copyOf(servedBy)));
         }
         return rows;
     }
@@ -111,6 +110,7 @@ public final class ModelAdmin {
         ModelRecord r = v.record();
         out.accept("name:         " + r.getName());
         out.accept("version:      " + r.getVersion());
+        out.accept("stage:        " + catalog.stage(v));
         out.accept("published at: " + r.getPublishedAt());
         out.accept("publisher:    " + v.publisher().id());
         out.accept("head:         " + r.getHead());
@@ -128,7 +128,7 @@ public final class ModelAdmin {
         }
         ModelCatalog.sortedMetadata(r).forEach((k, val) -> out.accept("metadata:     " + k + "=" + val));
         for (ModelEvent e : catalog.events(r.getName())) {
-            if (Long.valueOf(r.getVersion()).equals(e.getChallengerVersion())) {
+            if (Long.valueOf(r.getVersion()).equals(e.getChallengerVersion()) && !"COMPARISON".equals(e.getEventType())) {
                 out.accept("event:        " + e.getAt() + " " + e.getEventType() + " (" + e.getReason() + ")");
             }
         }
@@ -158,13 +158,13 @@ public final class ModelAdmin {
 
     /**
      * Republishes the artifact of NAME:VERSION as a new, higher version through the ordinary
-     * publisher (so the scorers swap to it like to any new model), and records a ROLLED_BACK
-     * model event. The artifact is checked first the way a scorer would load it.
+     * publisher (so the scorers swap to it like to any new model; a candidate in rollout ends), with
+     * a ROLLED_BACK model event in the same transaction. The artifact is checked first the way a
+     * scorer would load it.
      */
-    public ModelPublisher.Published rollback(String name, long toVersion, ModelPublisher publisher,
-                                             Producer<String, ModelEvent> events, String eventsTopic, Clock clock) {
+    public ModelPublisher.Published rollback(String name, long toVersion, ModelPublisher publisher, Clock clock) {
         ModelCatalog.Version target = catalog.require(name, toVersion);
-        long current = catalog.latest(name).map(ModelCatalog.Version::version).orElse(0L);
+        long current = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
         ModelArtifact artifact;
         try {
             artifact = new ModelLoader(PairScorers::fastest, 0, clock).load(target.record()).artifact();
@@ -172,32 +172,57 @@ public final class ModelAdmin {
             throw new UserInputException(name + " v" + toVersion + " would be rejected by the scorers ("
                     + e.reason() + ": " + e.getMessage() + "); not rolled back");
         }
-        Map<String, String> meta = new java.util.LinkedHashMap<>(target.record().getMetadata());
+        Map<String, String> meta = new LinkedHashMap<>(target.record().getMetadata());
         meta.put(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.ROLLBACK.id());
         meta.put(ModelCatalog.ROLLED_BACK_FROM_KEY, String.valueOf(current));
         meta.put("rollbackOf", String.valueOf(toVersion));
         meta.put("rollbackOfSha256", target.record().getSha256());
-        ModelPublisher.Published published = publisher.publish(artifact, name, OptionalLong.empty(), meta);
-        ModelEvent event = ModelEvent.newBuilder()
-                .setModelName(name)
-                .setEventType(ROLLED_BACK)
-                .setChampionVersion(current)
-                .setChallengerVersion(published.version())
-                .setReason("rollback from v" + current + " to the artifact of v" + toVersion + " (sha256 "
-                        + target.record().getSha256() + "), republished as v" + published.version())
-                .setAt(clock.instant())
-                .build();
-        try {
-            events.send(new ProducerRecord<>(eventsTopic, name, event)).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the rollback event", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("rolled back to v" + toVersion + " as v" + published.version()
-                    + " but could not write the model event: " + e.getMessage(), e);
-        }
+        meta.remove("simstream.rollout.started");
+        ModelPublisher.Published published = publisher.publish(artifact, name, OptionalLong.empty(), meta,
+                Rollout.FULL, v -> event(name, ROLLED_BACK, current, v, "rollback from v" + current
+                        + " to the artifact of v" + toVersion + " (sha256 " + target.record().getSha256()
+                        + "), republished as v" + v, Map.of("rollback_of", String.valueOf(toVersion)), clock));
         out.accept("rolled back '" + name + "' from v" + current + " to the artifact of v" + toVersion
                 + ": published as v" + published.version() + " (sha256 " + published.sha256() + ")");
         return published;
+    }
+
+    /** Ends the rollout of the candidate: the scorers drop it and the champion serves alone. */
+    public void retireCandidate(String name, ModelPublisher publisher, Clock clock) {
+        ModelRecord candidate = catalog.candidate(name).orElseThrow(() -> new UserInputException("model '" + name
+                + "' has no candidate in rollout; to go back to an older version give --to VERSION"));
+        long champion = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
+        publisher.retire(name, candidate.getVersion(), v -> event(name, ROLLED_BACK, champion, v,
+                "candidate v" + v + " rolled back by hand (was " + candidate.getStage().toLowerCase(Locale.ROOT)
+                        + "); v" + champion + " serves alone", Map.of("by", "models rollback"), clock));
+        out.accept("rolled back candidate v" + candidate.getVersion() + " of '" + name + "': v" + champion
+                + " serves alone");
+    }
+
+    /** Moves the candidate on by hand: to a canary share, or to all traffic. */
+    public ModelPublisher.Published promote(String name, Rollout to, ModelPublisher publisher, Clock clock) {
+        ModelRecord candidate = catalog.candidate(name).orElseThrow(() -> new UserInputException("model '" + name
+                + "' has no candidate in rollout (publish one with --stage shadow or --stage canary)"));
+        long champion = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
+        ModelPublisher.Published moved = publisher.restage(name, candidate.getVersion(), to,
+                Map.of("simstream.rollout.step", to + " (by hand)"), v -> event(name, "PROMOTED", champion, v,
+                        "candidate v" + v + " moved by hand from " + candidate.getStage().toLowerCase(Locale.ROOT)
+                                + " to " + to, Map.of("by", "models promote", "from",
+                                candidate.getStage().toLowerCase(Locale.ROOT), "to", to.toString()), clock));
+        out.accept("candidate v" + candidate.getVersion() + " of '" + name + "' is now " + to);
+        return moved;
+    }
+
+    private static ModelEvent event(String name, String type, long champion, long version, String reason,
+                                    Map<String, String> details, Clock clock) {
+        return ModelEvent.newBuilder()
+                .setModelName(name)
+                .setEventType(type)
+                .setChampionVersion(champion)
+                .setChallengerVersion(version)
+                .setReason(reason)
+                .setDetails(details)
+                .setAt(clock.instant())
+                .build();
     }
 }

@@ -6,6 +6,10 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
+import io.simstream.model.PairScorers;
+import java.time.Clock;
+import java.util.AbstractMap;
+import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicScan;
 import io.simstream.topics.TopicSpec;
 import java.util.ArrayList;
@@ -49,10 +53,14 @@ public final class ModelCatalog {
 
     private final Map<String, TreeMap<Long, Version>> byName;
     private final List<ModelEvent> events;
+    /** The candidate in rollout per name, as the compacted models topic holds it now. */
+    private final Map<String, ModelRecord> candidates;
 
-    private ModelCatalog(Map<String, TreeMap<Long, Version>> byName, List<ModelEvent> events) {
+    private ModelCatalog(Map<String, TreeMap<Long, Version>> byName, List<ModelEvent> events,
+                         Map<String, ModelRecord> candidates) {
         this.byName = byName;
         this.events = events;
+        this.candidates = candidates;
     }
 
     public static ModelCatalog read(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> models,
@@ -65,19 +73,35 @@ public final class ModelCatalog {
             }
         }
         Map<String, TreeMap<Long, Version>> byName = new TreeMap<>();
-        // History first: where both hold a version, the history's copy is the one kept.
+        Map<String, ModelRecord> candidates = new TreeMap<>();
+        // History first, and its newest record of a version (a version moves through rollout stages);
+        // the models topic adds versions published before the history existed.
         for (TopicSpec<String, ModelRecord> topic : List.of(history, models)) {
+            boolean isHistory = topic == history;
             for (ConsumerRecord<String, ModelRecord> r : TopicScan.readAll(clientConfig, topic.name(),
                     topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
                 ModelRecord m = r.value();
-                if (m == null) {
+                if (!isHistory && ModelKeys.isCandidate(r.key())) {
+                    String name = ModelKeys.modelName(r.key());
+                    if (m == null) {
+                        candidates.remove(name);
+                    } else {
+                        candidates.put(name, m);
+                    }
+                }
+                if (m == null || !(ModelKeys.isServing(r.key()) || ModelKeys.isCandidate(r.key()))) {
                     continue;
                 }
-                byName.computeIfAbsent(m.getName(), n -> new TreeMap<>()).putIfAbsent(m.getVersion(),
-                        new Version(m, publisher(m, events), metrics(m, events), r.topic(), r.offset()));
+                Version v = new Version(m, publisher(m, events), metrics(m, events), r.topic(), r.offset());
+                TreeMap<Long, Version> versions = byName.computeIfAbsent(m.getName(), n -> new TreeMap<>());
+                if (isHistory) {
+                    versions.put(m.getVersion(), v);
+                } else {
+                    versions.putIfAbsent(m.getVersion(), v);
+                }
             }
         }
-        return new ModelCatalog(byName, events);
+        return new ModelCatalog(byName, events, candidates);
     }
 
     public List<String> names() {
@@ -98,6 +122,40 @@ public final class ModelCatalog {
     public Optional<Version> latest(String name) {
         TreeMap<Long, Version> versions = byName.get(name);
         return versions == null || versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
+    }
+
+    /** The newest version that went to all traffic: what every scorer of the name serves. */
+    public Optional<Version> champion(String name) {
+        TreeMap<Long, Version> versions = byName.get(name);
+        if (versions == null) {
+            return Optional.empty();
+        }
+        return versions.descendingMap().values().stream()
+                .filter(v -> RolloutStage.parse(v.record().getStage()) == RolloutStage.FULL).findFirst();
+    }
+
+    /** The candidate in rollout now, if any. */
+    public Optional<ModelRecord> candidate(String name) {
+        return Optional.ofNullable(candidates.get(name));
+    }
+
+    /**
+     * Where a version stands: "full", "shadow" or "canary N%" while it is the candidate, "rolled back"
+     * when a ROLLED_BACK event ended its rollout, or "ended" for a candidate that left rollout otherwise
+     * (superseded by a newer model).
+     */
+    public String stage(Version v) {
+        RolloutStage stage = RolloutStage.parse(v.record().getStage());
+        if (stage == RolloutStage.FULL) {
+            return "full";
+        }
+        ModelRecord current = candidates.get(v.name());
+        if (current != null && current.getVersion() == v.version()) {
+            return new Rollout(RolloutStage.parse(current.getStage()), current.getCanaryPercent()).toString();
+        }
+        boolean rolledBack = events(v.name()).stream().anyMatch(e -> "ROLLED_BACK".equals(e.getEventType())
+                && Long.valueOf(v.version()).equals(e.getChallengerVersion()));
+        return rolledBack ? "rolled back" : "ended";
     }
 
     /** The version asked for, or a user error that lists what exists. */
@@ -126,7 +184,7 @@ public final class ModelCatalog {
         var parsed = parseRef(ref);
         Version v = require(parsed.getKey(), parsed.getValue());
         try {
-            return new ModelLoader(io.simstream.model.PairScorers::fastest, 0, java.time.Clock.systemUTC())
+            return new ModelLoader(PairScorers::fastest, 0, Clock.systemUTC())
                     .load(v.record()).artifact();
         } catch (ModelRejectedException e) {
             throw new UserInputException(v.name() + " v" + v.version() + " on " + v.topic() + " cannot be loaded ("
@@ -143,7 +201,7 @@ public final class ModelCatalog {
     public static Map.Entry<String, Long> parseRef(String ref) {
         int colon = ref.lastIndexOf(':');
         if (colon < 0) {
-            return new java.util.AbstractMap.SimpleImmutableEntry<>(ref, null);
+            return new AbstractMap.SimpleImmutableEntry<>(ref, null);
         }
         String name = ref.substring(0, colon);
         String v = ref.substring(colon + 1);
@@ -152,7 +210,7 @@ public final class ModelCatalog {
             if (name.isEmpty() || version < 1) {
                 throw new NumberFormatException();
             }
-            return new java.util.AbstractMap.SimpleImmutableEntry<>(name, version);
+            return new AbstractMap.SimpleImmutableEntry<>(name, version);
         } catch (NumberFormatException e) {
             throw new UserInputException("'" + ref + "': expected NAME or NAME:VERSION with a version >= 1");
         }

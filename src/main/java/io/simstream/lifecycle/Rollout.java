@@ -1,6 +1,7 @@
 package io.simstream.lifecycle;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /** The traffic a published version takes: all of it, a shadow of it, or a canary's share of the keys. */
 public record Rollout(RolloutStage stage, double canaryPercent) {
@@ -29,6 +30,11 @@ public record Rollout(RolloutStage stage, double canaryPercent) {
 
     @Override
     public String toString() {
-        return stage == RolloutStage.CANARY ? String.format(Locale.ROOT, "canary %.4g%%", canaryPercent) : stage.id();
+        return stage == RolloutStage.CANARY ? "canary " + percent(canaryPercent) : stage.id();
+    }
+
+    /** "20%", "12.5%", "0.01%". */
+    public static String percent(double p) {
+        return BigDecimal.valueOf(p).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%";
     }
 }

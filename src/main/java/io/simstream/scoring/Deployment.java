@@ -1,8 +1,8 @@
 package io.simstream.scoring;
 
 import io.simstream.lifecycle.LoadedModel;
+import io.simstream.lifecycle.Rollout;
 import io.simstream.lifecycle.RolloutStage;
-import java.util.Locale;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -69,6 +69,6 @@ public record Deployment(LoadedModel champion, LoadedModel candidate, RolloutSta
             return "v" + champion.version();
         }
         return "v" + champion.version() + "; candidate v" + candidate.version() + " (" + stage.id()
-                + (stage == RolloutStage.CANARY ? String.format(Locale.ROOT, " %.4g%%", canaryPercent) : "") + ")";
+                + (stage == RolloutStage.CANARY ? " " + Rollout.percent(canaryPercent) : "") + ")";
     }
 }

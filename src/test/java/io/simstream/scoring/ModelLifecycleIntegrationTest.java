@@ -18,6 +18,7 @@ import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.CliRun;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.TopicScan;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -245,6 +247,83 @@ class ModelLifecycleIntegrationTest {
                 scorer.close();
             }
         }
+    }
+
+    /**
+     * A candidate by hand through the CLI on a running scorer: published as a shadow it scores every pair
+     * to the shadow topic only; as a 20% canary it decides 20% +- 3% of 10,000 keys, each key always
+     * by the same version; promoted to full it serves alone; a second candidate rolled back leaves the
+     * champion alone. `models list` shows each stage, the model events each step.
+     */
+    @Test
+    void aCandidateGoesThroughShadowAndCanaryToFullByHand() throws Exception {
+        String id = SharedRegistry.unique("rollout");
+        String prefix = id + "-";
+        try (ScoringHarness h = new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
+                SharedRegistry.newClient(), id);
+             TopicReader<String, PairDecision> shadows = new TopicReader<>(h.bootstrap, h.names.decisionsShadow(),
+                     ScoringHarness.PARTITIONS, Serdes.String().deserializer(),
+                     h.topics.decisionsShadow().valueSerde().deserializer())) {
+            TopicAdmin.createMissing(Map.of("bootstrap.servers", h.bootstrap), List.of(h.topics.modelEvents()));
+            h.publish(1);
+            ScoringService scorer = h.start("a");
+            Path candidate = dir.resolve("candidate.simstream");
+            h.model(2).write(candidate);
+            CliRun shadow = cli(cluster(prefix, "publish", "--model", candidate.toString(), "--stage", "shadow"));
+            assertEquals(0, shadow.exit(), shadow.err());
+            Await.until("scorer holds candidate v2", scorer.liveModel()::candidateVersion, v -> v == 2L, WAIT);
+            assertTrue(row(cli(cluster(prefix, "models", "list")).out().split("\n"), "v2 ").contains(" shadow "));
+
+            h.sendPairs(0, 200);
+            List<ConsumerRecord<String, PairDecision>> decided = Await.until("200 decisions", h.decisions::poll,
+                    l -> l.size() >= 200, WAIT);
+            assertTrue(decided.stream().allMatch(d -> d.value().getModelVersion() == 1L), "a shadow never decides");
+            List<ConsumerRecord<String, PairDecision>> shadowed = Await.until("200 shadow decisions", shadows::poll,
+                    l -> l.size() >= 200, WAIT);
+            assertTrue(shadowed.stream().allMatch(d -> d.value().getModelVersion() == 2L));
+
+            CliRun canary = cli(cluster(prefix, "models", "promote", "default", "--to", "canary", "--percent", "20"));
+            assertEquals(0, canary.exit(), canary.err());
+            Await.until("scorer routes 20% to the canary", () -> scorer.liveModel().deployment().canaryPercent(),
+                    p -> p == 20.0, WAIT);
+            assertTrue(row(cli(cluster(prefix, "models", "list")).out().split("\n"), "v2 ").contains(" canary 20%"));
+            int keys = 10_000;
+            h.sendPairs(1000, 1000 + keys);
+            Map<String, Long> first = versionsByKey(Await.until(keys + " canary-stage decisions", h.decisions::poll,
+                    l -> l.size() >= 200 + keys, WAIT).subList(200, 200 + keys));
+            long byCanary = first.values().stream().filter(v -> v == 2L).count();
+            assertTrue(Math.abs(byCanary - 0.2 * keys) <= 0.03 * keys, byCanary + " of " + keys + " keys to the canary");
+            h.sendPairs(1000, 1000 + keys);
+            Map<String, Long> again = versionsByKey(Await.until("the same keys again", h.decisions::poll,
+                    l -> l.size() >= 200 + 2 * keys, WAIT).subList(200 + keys, 200 + 2 * keys));
+            assertEquals(first, again, "the same key always gets the same version");
+
+            CliRun full = cli(cluster(prefix, "models", "promote", "default", "--to", "full"));
+            assertEquals(0, full.exit(), full.err());
+            Await.until("v2 serves alone", () -> scorer.liveModel().deployment(),
+                    d -> d.champion().version() == 2L && !d.hasCandidate(), WAIT);
+            String v2 = row(cli(cluster(prefix, "models", "list")).out().split("\n"), "v2*");
+            assertTrue(v2.contains(" full "), v2);
+
+            h.model(3).write(candidate);
+            assertEquals(0, cli(cluster(prefix, "publish", "--model", candidate.toString(), "--stage", "canary",
+                    "--canary-percent", "50")).exit());
+            Await.until("scorer holds candidate v3", scorer.liveModel()::candidateVersion, v -> v == 3L, WAIT);
+            CliRun back = cli(cluster(prefix, "models", "rollback", "default"));
+            assertEquals(0, back.exit(), back.err());
+            assertTrue(back.out().contains("rolled back candidate v3"), back.out());
+            Await.until("the candidate is gone", scorer.liveModel()::candidateVersion, v -> v == 0L, WAIT);
+            assertEquals(2L, scorer.liveModel().version());
+            assertTrue(row(cli(cluster(prefix, "models", "list")).out().split("\n"), "v3 ").contains(" rolled back "));
+            CliRun show = cli(cluster(prefix, "models", "show", "default:2"));
+            assertTrue(show.out().contains("PROMOTED") && show.out().contains("stage:        full"), show.out());
+        }
+    }
+
+    private static Map<String, Long> versionsByKey(List<ConsumerRecord<String, PairDecision>> records) {
+        Map<String, Long> m = new java.util.HashMap<>();
+        records.forEach(r -> m.put(r.key(), r.value().getModelVersion()));
+        return m;
     }
 
     private static String row(String[] rows, String version) {
