@@ -4,6 +4,7 @@ import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.signing.ArtifactSigner;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.config.ClusterConfig;
 import io.simstream.topics.TopicAdmin;
@@ -50,6 +51,11 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata to attach (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Sign the artifact with this Ed25519 private key"
+            + " (PKCS#8 PEM) before publishing; without it, the PEM in SIMSTREAM_SIGNING_KEY when set. A key that"
+            + " cannot sign stops the publish (exit 2): nothing unsigned goes out when signing was asked for.")
+    Path signKey;
+
     @Option(names = "--allow-dimension-change", description = "Allow this model to replace a serving model of"
             + " another input dimension (written into the record; without it the scorers refuse the model).")
     boolean allowDimensionChange;
@@ -57,6 +63,10 @@ public final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var artifact = ModelFiles.read(model);
+        ArtifactSigner signer = ArtifactSigner.fromFileOrEnv(signKey, System.getenv());
+        if (signer != null) {
+            artifact = signer.sign(artifact);
+        }
         if (allowDimensionChange) {
             metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
         }
@@ -77,6 +87,9 @@ public final class PublishCommand implements Callable<Integer> {
                     version == null ? OptionalLong.empty() : OptionalLong.of(version), meta);
             System.out.printf("published model '%s' v%d sha256 %s (%s partition %d offset %d)%n", published.name(),
                     published.version(), published.sha256(), topic, published.partition(), published.offset());
+            System.out.println(artifact.signatures().isEmpty() ? "unsigned (scorers with model.trust.mode=require will"
+                    + " refuse it)" : "signed by " + artifact.signerKeyIds()
+                    + (signer != null ? " (signed now with key " + signer.keyId() + ")" : ""));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.simstream.lifecycle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,8 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
+import io.simstream.model.ModelDigest;
+import io.simstream.provenance.Provenance;
 import io.simstream.model.PairScorers;
 import java.io.IOException;
 import java.net.URI;
@@ -42,9 +45,12 @@ public final class ModelAdmin {
         this.out = out;
     }
 
-    /** One version as `models list` shows it. */
+    /**
+     * One version as `models list` shows it. signer: the key id(s) the artifact's signatures name, or
+     * null when unsigned; claimed, not verified here (serve verifies against model.trust.keys).
+     */
     public record Listed(String name, long version, boolean newest, String publishedAt, String head, int dim,
-                         String publisher, String metrics, List<String> servedBy) {
+                         String publisher, String metrics, String signer, List<String> servedBy) {
     }
 
     /** One row per version (all models when name is null), and what each instance serves. */
@@ -54,13 +60,14 @@ public final class ModelAdmin {
         if (versions.isEmpty()) {
             out.accept(name == null ? "no models published yet" : "no model named '" + name + "'");
         } else {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5s  %-9s %-34s %s", "NAME", "VERSION",
-                    "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5s  %-9s %-34s %-16s %s", "NAME",
+                    "VERSION", "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SIGNER", "SERVED BY"));
         }
         for (Listed v : versions) {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %s", v.name(),
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-24s %-12s %5d  %-9s %-34s %-16s %s", v.name(),
                     "v" + v.version() + (v.newest() ? "*" : ""), v.publishedAt(), v.head(), v.dim(), v.publisher(),
-                    v.metrics(), v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
+                    v.metrics(), v.signer() == null ? "-" : v.signer(),
+                    v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
         }
         if (!versions.isEmpty()) {
             out.accept("(* = newest: what every scorer of that name serves once it has read the models topic)");
@@ -99,9 +106,24 @@ public final class ModelAdmin {
             });
             boolean newest = catalog.latest(v.name()).map(l -> l.version() == v.version()).orElse(false);
             rows.add(new Listed(r.getName(), r.getVersion(), newest, String.valueOf(r.getPublishedAt()), r.getHead(),
-                    r.getInputDim(), v.publisher().id(), v.metrics(), List.copyOf(servedBy)));
+                    r.getInputDim(), v.publisher().id(), v.metrics(), signer(r), List.copyOf(servedBy)));
         }
         return rows;
+    }
+
+    /** The key ids the artifact's header names (the record's signerKeyId only repeats them), or null. */
+    static String signer(ModelRecord r) {
+        try {
+            JsonNode sigs = ModelArtifact.header(ModelLoader.toArray(r.getArtifact())).get("signatures");
+            if (sigs == null || !sigs.isArray() || sigs.isEmpty()) {
+                return null;
+            }
+            List<String> ids = new ArrayList<>();
+            sigs.forEach(s -> ids.add(s.path("keyId").asText("?")));
+            return String.join(",", ids);
+        } catch (InvalidModelException e) {
+            return r.getSignerKeyId();
+        }
     }
 
     /** Everything about one version (the newest when the ref has no version). */
@@ -123,6 +145,17 @@ public final class ModelAdmin {
             ModelArtifact a = ModelArtifact.fromBytes(ModelLoader.toArray(r.getArtifact()));
             out.accept(String.format(Locale.ROOT, "artifact:     %s, threshold %s, %d parameters, created %s", a,
                     a.threshold(), a.parameterCount(), a.createdAt()));
+            out.accept("content:      sha256 " + ModelDigest.hex(ModelDigest.of(ModelLoader.toArray(r.getArtifact())))
+                    + " (the digest signatures cover: all but name and version)");
+            if (a.signatures().isEmpty()) {
+                out.accept("signatures:   none");
+            }
+            a.signatures().forEach(s -> out.accept("signature:    key " + s.keyId() + " (" + s.algorithm()
+                    + "; not verified here: serve checks it against model.trust.keys)"));
+            if (a.provenance() == null) {
+                out.accept("provenance:   none recorded");
+            }
+            Provenance.lines(a.provenance()).forEach(line -> out.accept("provenance:   " + line));
         } catch (InvalidModelException e) {
             out.accept("artifact:     unreadable (" + e.getMessage() + ")");
         }
@@ -185,6 +218,7 @@ public final class ModelAdmin {
                 .setChallengerVersion(published.version())
                 .setReason("rollback from v" + current + " to the artifact of v" + toVersion + " (sha256 "
                         + target.record().getSha256() + "), republished as v" + published.version())
+                .setSignerKeyId(artifact.signerKeyIds())
                 .setAt(clock.instant())
                 .build();
         try {

@@ -12,8 +12,9 @@ public final class ModelRecords {
     }
 
     /**
-     * The artifact is re-stamped with the record's name and version so both say the same thing,
-     * and the SHA-256 is taken over the bytes actually sent.
+     * The artifact is re-stamped with the record's name and version so both say the same thing
+     * (its signatures stay valid: they do not cover name and version), and the SHA-256 is taken over
+     * the bytes actually sent. signerKeyId repeats the signatures' key ids for listings.
      */
     public static ModelRecord of(ModelArtifact artifact, String name, long version, Map<String, String> metadata,
                                  Instant publishedAt) {
@@ -28,6 +29,7 @@ public final class ModelRecords {
                 .setInputDim(stamped.inputDim())
                 .setPublishedAt(publishedAt)
                 .setMetadata(Map.copyOf(metadata))
+                .setSignerKeyId(stamped.signerKeyIds())
                 .build();
     }
 

@@ -7,6 +7,7 @@ import io.simstream.UserInputException;
 import io.simstream.config.ScoringConfig;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.lifecycle.TrustPolicy;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
@@ -65,7 +66,10 @@ public final class ScoringService implements AutoCloseable {
         this.modelWait = RegistryWait.unbounded();
         this.startupWait = RegistryWait.unbounded();
         String appId = config.get(ScoringConfig.APPLICATION_ID);
-        ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC());
+        TrustPolicy trust = TrustPolicy.of(config.get(ScoringConfig.TRUST_MODE), config.get(ScoringConfig.TRUST_KEYS),
+                metrics::modelUntrusted);
+        LOG.info("model trust: {}", trust.describe());
+        ModelLoader loader = new ModelLoader(scorers, config.getInt(ScoringConfig.INPUT_DIM), Clock.systemUTC(), trust);
         this.waiting = new WaitingBuffer(config.getInt(ScoringConfig.WAITING_MAX_PAIRS),
                 config.getLong(ScoringConfig.WAITING_MAX_BYTES), config.getInt(ScoringConfig.WAITING_DRAIN_BATCH));
         waiting.bindTo(meters);
@@ -252,10 +256,12 @@ public final class ScoringService implements AutoCloseable {
         return null;
     }
 
-    /** The body of a 200 /ready: the serving version and the last refused model record. */
+    /** The body of a 200 /ready: the serving version, who signed it, and the last refused model record. */
     public String readyStatus() {
         String rejected = metrics.lastRejection();
+        var serving = live.current();
         return "ready: serving model '" + live.name() + "' v" + live.version()
+                + (serving == null ? "" : " (" + serving.trust().describe() + ")")
                 + (rejected == null ? "" : "; last rejected " + rejected);
     }
 
