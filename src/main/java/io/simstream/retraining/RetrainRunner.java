@@ -25,8 +25,10 @@ public final class RetrainRunner {
     public static RetrainService start(RetrainConfig config, ConfluentRegistryClient registry, ChallengerTrainer trainer) {
         Topics topics = Topics.forServices(TopicNames.of(config), registry, config.labelPartitions());
         RetrainTopics retrainTopics = RetrainTopics.forRetrainer(RetrainTopics.Names.of(config), registry, config.labelPartitions());
+        RetrainTrust trust = RetrainTrust.from(config, trainer);
+        LOG.info("model trust: {}", trust.describe());
         return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, retrainTopics, trainer,
-                event -> { }, Clock.systemUTC()).start(config.metricsPort());
+                event -> { }, Clock.systemUTC(), trust).start(config.metricsPort());
     }
 
     public static int run(RetrainConfig config, ChallengerTrainer trainer) throws InterruptedException {

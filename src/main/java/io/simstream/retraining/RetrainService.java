@@ -68,6 +68,7 @@ public final class RetrainService implements AutoCloseable {
     private final Consumer<ModelEvent> eventListener;
     private final Clock clock;
     private final TrainingWindow window;
+    private final RetrainTrust trust;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RetrainMetrics metrics;
     private final DeadLetters deadLetters;
@@ -94,6 +95,14 @@ public final class RetrainService implements AutoCloseable {
     public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
                           RetrainTopics retrainTopics, ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
                           Clock clock) {
+        this(settings, clientConfig, topics, retrainTopics, trainer, eventListener, clock, RetrainTrust.none());
+    }
+
+    /** trust: which champions are accepted, and the provenance and signature challengers get. */
+    public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
+                          RetrainTopics retrainTopics, ChallengerTrainer trainer, Consumer<ModelEvent> eventListener,
+                          Clock clock, RetrainTrust trust) {
+        this.trust = trust;
         this.settings = settings;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
@@ -155,7 +164,7 @@ public final class RetrainService implements AutoCloseable {
                 settings.applicationId() + "-" + settings.modelName(), settings.sessionTimeout());
              LabelFeed feed = new LabelFeed(clientConfig, retrainTopics.labeledPairs().name());
              ChampionTracker champions = new ChampionTracker(clientConfig, topics.models(), settings.modelName(),
-                     new ModelLoader(PairScorers::fastest, 0, clock))) {
+                     new ModelLoader(PairScorers::fastest, 0, clock, trust.champions()))) {
             RetrainTrigger trigger = null;
             Future<?> inFlight = null;
             while (running) {
@@ -199,7 +208,7 @@ public final class RetrainService implements AutoCloseable {
                             continue;
                         }
                         trigger.started(clock.instant());
-                        List<LabeledPair> snapshot = window.snapshot();
+                        TrainingWindow.Labeled snapshot = window.labeled();
                         ModelArtifact championArtifact = champion == null ? null : champion.artifact();
                         LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
                         try {
@@ -240,7 +249,7 @@ public final class RetrainService implements AutoCloseable {
             deadLetter(r, v.reason(), v.message());
             return false;
         }
-        window.add(pair);
+        window.add(pair, new LabelPosition(r.topic(), r.partition(), r.offset()));
         return true;
     }
 
@@ -272,12 +281,13 @@ public final class RetrainService implements AutoCloseable {
         }
     }
 
-    private void runRound(List<LabeledPair> snapshot, ModelArtifact champion, ModelPublisher roundPublisher) {
+    private void runRound(TrainingWindow.Labeled snapshot, ModelArtifact champion, ModelPublisher roundPublisher) {
         ModelEvent event;
         try (roundPublisher) {
             RetrainJob job = new RetrainJob(settings.modelName(), trainer,
                     new PromotionGate(settings.metric(), settings.tolerance(), settings.minimum()),
-                    settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock);
+                    settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock,
+                    trust.stamp());
             event = job.run(snapshot, champion);
         }
         String topic = retrainTopics.modelEvents().name();
