@@ -83,7 +83,8 @@ class ModelTrustIntegrationTest {
             awaitDecisions(h, 20);
 
             // v2 unsigned, v3 signed by a key serve does not trust, v4 signed by the team and then changed.
-            ModelArtifact signed = teamSigner.sign(h.model(4));
+            ModelArtifact signed = teamSigner.sign(h.model(4).toBuilder().provenance(new ObjectMapper().createObjectNode()
+                    .put("madeBy", "test")).build());
             List<ModelArtifact> refused = List.of(h.model(2), TestKeys.signer(stranger).sign(h.model(3)), tampered(signed));
             List<Reason> reasons = List.of(Reason.UNSIGNED, Reason.UNKNOWN_SIGNER, Reason.BAD_SIGNATURE);
             for (int i = 0; i < refused.size(); i++) {
@@ -131,12 +132,24 @@ class ModelTrustIntegrationTest {
             assertEquals(List.of(team.keyId(), "-", stranger.keyId(), team.keyId(), team.keyId()), signers, list.out());
             CliRun show = CliRun.of(cluster(prefix, "models", "show", "default:4"));
             assertTrue(show.out().contains("signature:    key " + team.keyId()), show.out());
+            CliRun show5 = CliRun.of(cluster(prefix, "models", "show", "default:5"));
+            assertTrue(show5.out().contains("provenance:   madeBy: test"), show5.out());
 
             // A rollback republishes v1's signed artifact under a new version: it still verifies.
             CliRun rollback = CliRun.of(cluster(prefix, "models", "rollback", "default", "--to", "1"));
             assertEquals(0, rollback.exit(), rollback.err());
             Await.until("v6 (v1's artifact) serving", () -> scorer.liveModel().version(), v -> v == 6L, WAIT);
             assertEquals(team.keyId(), scorer.liveModel().current().signerKeyId());
+
+            // The same topic under the default (warn) with no keys: served, and said to be unverified.
+            ScoringService warned = h.start("b");
+            Await.until("b serving v6", () -> warned.liveModel().version(), v -> v == 6L, WAIT);
+            Await.until("b ready, saying the signer is not trusted", () -> HttpGet.local(warned.metricsPort(), "/ready"),
+                    r -> r.startsWith("200 ready: serving model 'default' v6 (signed by untrusted key " + team.keyId() + ")"),
+                    WAIT);
+            assertTrue(warned.metrics().untrustedCount(io.simstream.signing.Verification.Status.UNKNOWN_SIGNER) >= 1);
+            assertTrue(HttpGet.local(warned.metricsPort(), "/metrics")
+                    .contains("simstream_model_signature_verified 0.0"));
         }
     }
 
