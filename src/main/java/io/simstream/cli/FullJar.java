@@ -64,7 +64,7 @@ final class FullJar {
         @Override
         public Integer call() {
             spec.commandLine().getErr().println("error: '" + spec.name() + "' is not in the slim scorer jar ("
-                    + SLIM_JAR + ", which holds serve, publish, models, dlq, score, produce, evaluate and generate):"
+                    + SLIM_JAR + ", which holds serve, publish, models, dlq, score, produce, evaluate, generate and keys):"
                     + " run it from the full jar, " + FULL_JAR + " (bin/simstream)");
             return Main.EXIT_USER_ERROR;
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Streaming pair similarity on Kafka: train a Siamese model, serve it, retrain it.",
         subcommands = {CommandLine.HelpCommand.class, EvaluateCommand.class, GenerateCommand.class,
                 ScoreCommand.class, PublishCommand.class, ModelsCommand.class, DlqCommand.class, ServeCommand.class,
-                ProduceCommand.class})
+                ProduceCommand.class, KeysCommand.class})
 public final class Main {
     /** Exit code for bad user input (file, flag, config). */
     public static final int EXIT_USER_ERROR = 2;

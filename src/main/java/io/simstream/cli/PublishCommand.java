@@ -7,6 +7,7 @@ import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.lifecycle.RolloutStage;
+import io.simstream.signing.ArtifactSigner;
 import io.simstream.config.ClusterConfig;
 import io.simstream.config.TopicSettings;
 import io.simstream.topics.ModelKeys;
@@ -63,6 +64,11 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--canary-percent", paramLabel = "P", description = "With --stage canary: share of pair keys, 0-100.")
     Double canaryPercent;
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Sign the artifact with this Ed25519 private key"
+            + " (PKCS#8 PEM) before publishing; without it, the PEM in SIMSTREAM_SIGNING_KEY when set. A key that"
+            + " cannot sign stops the publish (exit 2): nothing unsigned goes out when signing was asked for.")
+    Path signKey;
+
     @Option(names = "--allow-dimension-change", description = "Allow this model to replace a serving model of"
             + " another input dimension (written into the record; without it the scorers refuse the model).")
     boolean allowDimensionChange;
@@ -97,6 +103,10 @@ public final class PublishCommand implements Callable<Integer> {
             throw new UserInputException("--name '" + name + "' " + badName);
         }
         var artifact = ModelFiles.read(model);
+        ArtifactSigner signer = ArtifactSigner.fromFileOrEnv(signKey, System.getenv());
+        if (signer != null) {
+            artifact = signer.sign(artifact);
+        }
         if (allowDimensionChange) {
             metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
         }
@@ -122,6 +132,9 @@ public final class PublishCommand implements Callable<Integer> {
             System.out.printf("published model '%s' v%d as %s, sha256 %s (%s partition %d offset %d)%n",
                     published.name(), published.version(), rollout, published.sha256(), topic, published.partition(),
                     published.offset());
+            System.out.println(artifact.signatures().isEmpty() ? "unsigned (scorers with model.trust.mode=require will"
+                    + " refuse it)" : "signed by " + artifact.signerKeyIds()
+                    + (signer != null ? " (signed now with key " + signer.keyId() + ")" : ""));
         }
         return 0;
     }

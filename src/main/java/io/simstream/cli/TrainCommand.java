@@ -4,6 +4,7 @@ import io.simstream.UserInputException;
 import io.simstream.data.InputScaling;
 import io.simstream.metrics.ThresholdCalibrator;
 import io.simstream.model.Head;
+import io.simstream.signing.ArtifactSigner;
 import io.simstream.training.TrainingConfig;
 import io.simstream.workflow.TrainingJob;
 import java.nio.file.Path;
@@ -88,8 +89,15 @@ public final class TrainCommand implements Callable<Integer> {
             + " L1 + Dense + sigmoid.")
     double bceAuxWeight = TrainingConfig.DEFAULT_BCE_AUX_WEIGHT;
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Sign the model with this Ed25519 private key"
+            + " (PKCS#8 PEM, from `keys generate`); without it, the PEM in SIMSTREAM_SIGNING_KEY when set. A key that"
+            + " cannot sign stops training before it starts (exit 2).")
+    Path signKey;
+
     @Override
     public Integer call() throws Exception {
+        // Read the key first: a bad key must fail before an hour of training, not after.
+        ArtifactSigner signer = ArtifactSigner.fromFileOrEnv(signKey, System.getenv());
         TrainingConfig cfg;
         try {
             cfg = new TrainingConfig(Head.parse(head), layers, dropout, l2, learningRate,
@@ -99,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException("train: " + e.getMessage());
         }
-        TrainingJob.run(train, test, out, cfg, System.out::println);
+        TrainingJob.run(train, test, out, cfg, signer, System.out::println);
         return 0;
     }
 }

@@ -69,19 +69,29 @@ public final class RetrainConfig {
     public static final ConfigField METRICS_PORT = ConfigField.integer("metrics.port", 9465, -1, 65_535,
             "Port of /metrics, /health and /ready; 0 picks a free port, -1 disables the endpoint.");
 
+    public static final ConfigField SIGNING_KEY_FILE = ConfigField.optional("signing.key.file",
+            "Ed25519 private key (PKCS#8 PEM, from bin/simstream keys generate) that signs every published challenger;"
+                    + " unset = unsigned (unless signing.key is set).");
+    public static final ConfigField SIGNING_KEY = ConfigField.optional("signing.key",
+            "The same key as PEM text, for a secret mounted as the environment variable SIMSTREAM_SIGNING_KEY;"
+                    + " never logged. Give this or signing.key.file, not both.");
+
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, ScoringConfig.MODEL_NAME, WINDOW_SIZE, EVERY_LABELS,
             EVERY_MS, MIN_LABELS, HOLDOUT, WARM_START, GATE_METRIC, GATE_TOLERANCE, GATE_MINIMUM, LABEL_DELAY, SESSION_TIMEOUT,
             TRAIN_HEAD, TRAIN_MAX_EPOCHS, TRAIN_SEED, PUBLISH_STAGE, ROLLOUT_AUTO, ROLLOUT_ALPHA, ROLLOUT_MIN_EFFECT,
             ROLLOUT_SHADOW_MIN_LABELS, ROLLOUT_SHADOW_MAX, ROLLOUT_CANARY_PERCENT, ROLLOUT_CANARY_MIN_LABELS,
             ROLLOUT_CANARY_MAX, DRIFT_RETRAIN, DRIFT_MIN_LABELS, ScoringConfig.STATE_DIR, ScoringConfig.COMMIT_INTERVAL,
-            METRICS_PORT);
+            METRICS_PORT, SIGNING_KEY_FILE, SIGNING_KEY, ScoringConfig.TRUST_MODE, ScoringConfig.TRUST_KEYS);
     public static final List<ConfigField> FIELDS = ScoringConfig.with(ClusterConfig.FIELDS, OWN_FIELDS);
 
     /** The cluster's checks plus the retrainer's own. */
     public static final List<CrossCheck> CHECKS = checks();
 
     private static List<CrossCheck> checks() {
-        List<CrossCheck> c = new java.util.ArrayList<>(ClusterConfig.CHECKS);
+        List<CrossCheck> c = new java.util.ArrayList<>(ScoringConfig.withTrustCheck(ClusterConfig.CHECKS));
+        c.add(new CrossCheck(v -> !v.get(SIGNING_KEY_FILE).isBlank() && !v.get(SIGNING_KEY).isBlank()
+                ? "give " + SIGNING_KEY_FILE.name() + " or " + SIGNING_KEY.name() + " (" + SIGNING_KEY.envName()
+                        + "), not both: which key signs must not be a guess" : null));
         c.add(new CrossCheck(v -> v.getInt(MIN_LABELS) > v.getInt(WINDOW_SIZE)
                 ? MIN_LABELS.name() + " (" + v.getInt(MIN_LABELS) + ") must be <= " + WINDOW_SIZE.name() + " ("
                         + v.getInt(WINDOW_SIZE) + "): the window never holds that many labels, so it would never retrain"

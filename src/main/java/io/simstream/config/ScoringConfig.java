@@ -99,11 +99,19 @@ public final class ScoringConfig {
             "On a requested shutdown, leave the group so other instances take over at once (true), or keep"
                     + " the partitions for session.timeout.ms so a quick restart finds them unmoved (false).");
 
+    public static final ConfigField TRUST_MODE = ConfigField.oneOf("model.trust.mode", "warn",
+            List.of("off", "warn", "require"), "What a model's signature must be for it to serve: require = signed by a"
+                    + " key in model.trust.keys (anything else is rejected and counted, the serving model stays); warn"
+                    + " = accepted with a WARN and simstream_model_untrusted_total; off = not checked.");
+    public static final ConfigField TRUST_KEYS = ConfigField.optional("model.trust.keys",
+            "Public keys whose model signatures are trusted: comma-separated files and/or directories of *.pub and"
+                    + " *.pem (X.509 PEM, from bin/simstream keys generate); read at startup.");
+
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, CREATE_TOPICS,
             GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
             WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
-            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN);
+            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN, TRUST_MODE, TRUST_KEYS);
 
     /**
      * The scorer's registry client answers quickly and retries little by itself: RegistryWait does
@@ -116,6 +124,18 @@ public final class ScoringConfig {
     public static final List<ConfigField> FIELDS = with(ClusterConfig.FIELDS.stream()
             .map(f -> SERVE_REGISTRY_DEFAULTS.containsKey(f.name()) ? f.withDefault(SERVE_REGISTRY_DEFAULTS.get(f.name())) : f)
             .toList(), OWN_FIELDS);
+
+    /** The cluster's checks plus: require without keys would reject every model. */
+    public static final List<CrossCheck> CHECKS = withTrustCheck(ClusterConfig.CHECKS);
+
+    /** checks plus the one that model.trust.mode=require comes with keys (the retrainer's too). */
+    static List<CrossCheck> withTrustCheck(List<CrossCheck> checks) {
+        List<CrossCheck> c = new ArrayList<>(checks);
+        c.add(new CrossCheck(v -> v.get(TRUST_MODE).equalsIgnoreCase("require") && v.get(TRUST_KEYS).isBlank()
+                ? TRUST_MODE.name() + "=require needs " + TRUST_KEYS.name() + ": the public keys whose signatures are"
+                        + " trusted (without any, every model would be rejected)" : null));
+        return List.copyOf(c);
+    }
 
     /** Fields of a command: the cluster's, then its own. */
     static List<ConfigField> with(List<ConfigField> cluster, List<ConfigField> own) {
@@ -133,12 +153,12 @@ public final class ScoringConfig {
      * flags are name=value pairs given on the command line.
      */
     public static ScoringConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
-        return new ScoringConfig(DeclaredConfig.load(FIELDS, ClusterConfig.CHECKS, file, env, flags));
+        return new ScoringConfig(DeclaredConfig.load(FIELDS, CHECKS, file, env, flags));
     }
 
     /** From one map of settings (tests, embedded use). */
     public static ScoringConfig of(Map<String, String> settings) {
-        return new ScoringConfig(DeclaredConfig.of(FIELDS, ClusterConfig.CHECKS, settings));
+        return new ScoringConfig(DeclaredConfig.of(FIELDS, CHECKS, settings));
     }
 
     public String get(ConfigField f) {

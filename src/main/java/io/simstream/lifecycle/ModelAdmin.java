@@ -1,6 +1,7 @@
 package io.simstream.lifecycle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,9 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
+import io.simstream.model.ModelDigest;
 import io.simstream.model.PairScorers;
+import io.simstream.provenance.Provenance;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,8 +21,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -40,9 +43,12 @@ public final class ModelAdmin {
         this.out = out;
     }
 
-    /** One version as `models list` shows it. */
+    /**
+     * One version as `models list` shows it. signer: the key id(s) the artifact's signatures name, or
+     * null when unsigned; claimed, not verified here (serve verifies against model.trust.keys).
+     */
     public record Listed(String name, long version, boolean newest, String stage, String publishedAt, String head,
-                         int dim, String publisher, String metrics, List<String> servedBy) {
+                         int dim, String publisher, String metrics, String signer, List<String> servedBy) {
     }
 
     /** One row per version (all models when name is null), and what each instance serves. */
@@ -52,13 +58,14 @@ public final class ModelAdmin {
         if (versions.isEmpty()) {
             out.accept(name == null ? "no models published yet" : "no model named '" + name + "'");
         } else {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5s  %-9s %-34s %s", "NAME",
-                    "VERSION", "STAGE", "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SERVED BY"));
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5s  %-9s %-34s %-16s %s", "NAME",
+                    "VERSION", "STAGE", "PUBLISHED AT", "HEAD", "DIM", "PUBLISHER", "METRICS", "SIGNER", "SERVED BY"));
         }
         for (Listed v : versions) {
-            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5d  %-9s %-34s %s", v.name(),
+            out.accept(String.format(Locale.ROOT, "%-16s %7s  %-12s %-24s %-12s %5d  %-9s %-34s %-16s %s", v.name(),
                     "v" + v.version() + (v.newest() ? "*" : ""), v.stage(), v.publishedAt(), v.head(), v.dim(),
-                    v.publisher(), v.metrics(), v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
+                    v.publisher(), v.metrics(), v.signer() == null ? "-" : v.signer(),
+                    v.servedBy().isEmpty() ? "-" : String.join(",", v.servedBy())));
         }
         if (!versions.isEmpty()) {
             out.accept("(* = the newest full version: what every scorer of that name serves once it has read the models"
@@ -98,9 +105,24 @@ public final class ModelAdmin {
             });
             boolean newest = catalog.champion(v.name()).map(l -> l.version() == v.version()).orElse(false);
             rows.add(new Listed(r.getName(), r.getVersion(), newest, catalog.stage(v), String.valueOf(r.getPublishedAt()),
-                    r.getHead(), r.getInputDim(), v.publisher().id(), v.metrics(), List.copyOf(servedBy)));
+                    r.getHead(), r.getInputDim(), v.publisher().id(), v.metrics(), signer(r), List.copyOf(servedBy)));
         }
         return rows;
+    }
+
+    /** The key ids the artifact's header names (the record's signerKeyId only repeats them), or null. */
+    static String signer(ModelRecord r) {
+        try {
+            JsonNode sigs = ModelArtifact.header(ModelLoader.toArray(r.getArtifact())).get("signatures");
+            if (sigs == null || !sigs.isArray() || sigs.isEmpty()) {
+                return null;
+            }
+            List<String> ids = new ArrayList<>();
+            sigs.forEach(s -> ids.add(s.path("keyId").asText("?")));
+            return String.join(",", ids);
+        } catch (InvalidModelException e) {
+            return r.getSignerKeyId();
+        }
     }
 
     /** Everything about one version (the newest when the ref has no version). */
@@ -123,6 +145,17 @@ public final class ModelAdmin {
             ModelArtifact a = ModelArtifact.fromBytes(ModelLoader.toArray(r.getArtifact()));
             out.accept(String.format(Locale.ROOT, "artifact:     %s, threshold %s, %d parameters, created %s", a,
                     a.threshold(), a.parameterCount(), a.createdAt()));
+            out.accept("content:      sha256 " + ModelDigest.hex(ModelDigest.of(ModelLoader.toArray(r.getArtifact())))
+                    + " (the digest signatures cover: all but name and version)");
+            if (a.signatures().isEmpty()) {
+                out.accept("signatures:   none");
+            }
+            a.signatures().forEach(s -> out.accept("signature:    key " + s.keyId() + " (" + s.algorithm()
+                    + "; not verified here: serve checks it against model.trust.keys)"));
+            if (a.provenance() == null) {
+                out.accept("provenance:   none recorded");
+            }
+            Provenance.lines(a.provenance()).forEach(line -> out.accept("provenance:   " + line));
         } catch (InvalidModelException e) {
             out.accept("artifact:     unreadable (" + e.getMessage() + ")");
         }
@@ -181,7 +214,8 @@ public final class ModelAdmin {
         ModelPublisher.Published published = publisher.publish(artifact, name, OptionalLong.empty(), meta,
                 Rollout.FULL, v -> event(name, ROLLED_BACK, current, v, "rollback from v" + current
                         + " to the artifact of v" + toVersion + " (sha256 " + target.record().getSha256()
-                        + "), republished as v" + v, Map.of("rollback_of", String.valueOf(toVersion)), clock));
+                        + "), republished as v" + v, Map.of("rollback_of", String.valueOf(toVersion)), clock)
+                        .setSignerKeyId(artifact.signerKeyIds()).build());
         out.accept("rolled back '" + name + "' from v" + current + " to the artifact of v" + toVersion
                 + ": published as v" + published.version() + " (sha256 " + published.sha256() + ")");
         return published;
@@ -194,7 +228,8 @@ public final class ModelAdmin {
         long champion = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
         publisher.retire(name, candidate.getVersion(), v -> event(name, ROLLED_BACK, champion, v,
                 "candidate v" + v + " rolled back by hand (was " + candidate.getStage().toLowerCase(Locale.ROOT)
-                        + "); v" + champion + " serves alone", Map.of("by", "models rollback"), clock));
+                        + "); v" + champion + " serves alone", Map.of("by", "models rollback"), clock)
+                .setSignerKeyId(candidate.getSignerKeyId()).build());
         out.accept("rolled back candidate v" + candidate.getVersion() + " of '" + name + "': v" + champion
                 + " serves alone");
     }
@@ -208,13 +243,14 @@ public final class ModelAdmin {
                 Map.of("simstream.rollout.step", to + " (by hand)"), v -> event(name, "PROMOTED", champion, v,
                         "candidate v" + v + " moved by hand from " + candidate.getStage().toLowerCase(Locale.ROOT)
                                 + " to " + to, Map.of("by", "models promote", "from",
-                                candidate.getStage().toLowerCase(Locale.ROOT), "to", to.toString()), clock));
+                                candidate.getStage().toLowerCase(Locale.ROOT), "to", to.toString()), clock)
+                        .setSignerKeyId(candidate.getSignerKeyId()).build());
         out.accept("candidate v" + candidate.getVersion() + " of '" + name + "' is now " + to);
         return moved;
     }
 
-    private static ModelEvent event(String name, String type, long champion, long version, String reason,
-                                    Map<String, String> details, Clock clock) {
+    private static ModelEvent.Builder event(String name, String type, long champion, long version, String reason,
+                                            Map<String, String> details, Clock clock) {
         return ModelEvent.newBuilder()
                 .setModelName(name)
                 .setEventType(type)
@@ -222,7 +258,6 @@ public final class ModelAdmin {
                 .setChallengerVersion(version)
                 .setReason(reason)
                 .setDetails(details)
-                .setAt(clock.instant())
-                .build();
+                .setAt(clock.instant());
     }
 }

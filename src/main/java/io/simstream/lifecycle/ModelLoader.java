@@ -4,6 +4,7 @@ import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ModelRejectedException.Reason;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
+import io.simstream.signing.Verification;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 
@@ -11,7 +12,7 @@ import java.time.Clock;
  * Turns a model record into a {@link LoadedModel}, or says why it cannot: the record's SHA-256
  * must match the artifact bytes, the artifact must parse (it has its own checksum trailer), and
  * the record's declared head and input dimension must match the artifact and, when configured,
- * the dimension the service expects.
+ * the dimension the service expects; and its signature must satisfy the {@link TrustPolicy}.
  */
 public final class ModelLoader {
     /**
@@ -23,12 +24,18 @@ public final class ModelLoader {
     private final PairScorerFactory scorers;
     private final int expectedInputDim;
     private final Clock clock;
+    private final TrustPolicy trust;
 
-    /** expectedInputDim 0 accepts any dimension. */
+    /** expectedInputDim 0 accepts any dimension. Signatures are not checked. */
     public ModelLoader(PairScorerFactory scorers, int expectedInputDim, Clock clock) {
+        this(scorers, expectedInputDim, clock, TrustPolicy.off());
+    }
+
+    public ModelLoader(PairScorerFactory scorers, int expectedInputDim, Clock clock, TrustPolicy trust) {
         this.scorers = scorers;
         this.expectedInputDim = expectedInputDim;
         this.clock = clock;
+        this.trust = trust;
     }
 
     public LoadedModel load(ModelRecord record) throws ModelRejectedException {
@@ -59,6 +66,8 @@ public final class ModelLoader {
         } catch (InvalidModelException e) {
             throw new ModelRejectedException(Reason.CORRUPT_ARTIFACT, e.getMessage());
         }
+        Verification verification = trust.check(bytes, artifact, "model '" + record.getName() + "' v"
+                + record.getVersion(), actualSha);
         if (artifact.inputDim() != record.getInputDim()) {
             throw new ModelRejectedException(Reason.DIMENSION_MISMATCH, "record declares input dim "
                     + record.getInputDim() + ", artifact has " + artifact.inputDim());
@@ -81,7 +90,7 @@ public final class ModelLoader {
                     + "', artifact has " + artifact.head().id());
         }
         return new LoadedModel(record.getName(), record.getVersion(), actualSha, scorers.create(artifact),
-                clock.instant());
+                clock.instant(), verification);
     }
 
     static boolean allowsDimensionChange(ModelRecord record) {

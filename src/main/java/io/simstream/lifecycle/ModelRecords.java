@@ -13,8 +13,9 @@ public final class ModelRecords {
     }
 
     /**
-     * The artifact is re-stamped with the record's name and version so both say the same thing,
-     * and the SHA-256 is taken over the bytes actually sent.
+     * The artifact is re-stamped with the record's name and version so both say the same thing
+     * (its signatures stay valid: they do not cover name and version), and the SHA-256 is taken over
+     * the bytes actually sent. signerKeyId repeats the signatures' key ids for listings.
      */
     public static ModelRecord of(ModelArtifact artifact, String name, long version, Map<String, String> metadata,
                                  Instant publishedAt) {
@@ -37,6 +38,7 @@ public final class ModelRecords {
                 .setMetadata(Map.copyOf(metadata))
                 .setStage(rollout.stage().name())
                 .setCanaryPercent(rollout.canaryPercent())
+                .setSignerKeyId(stamped.signerKeyIds())
                 .build();
     }
 

@@ -8,7 +8,13 @@ public final class ModelRejectedException extends Exception {
         /** A weight, bias, threshold or normaliser value is NaN or infinite. */
         NON_FINITE,
         /** The bytes on the models topic are not a ModelRecord at all. */
-        UNDECODABLE
+        UNDECODABLE,
+        /** model.trust.mode=require and the artifact carries no signature. */
+        UNSIGNED,
+        /** model.trust.mode=require and no signature is by a trusted key. */
+        UNKNOWN_SIGNER,
+        /** A trusted key's signature does not match the artifact's content (changed after signing). */
+        BAD_SIGNATURE
     }
 
     private final Reason reason;

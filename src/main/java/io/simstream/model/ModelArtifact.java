@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The self-contained model: everything needed to score a pair, and what is known about how it
@@ -32,13 +35,25 @@ import java.util.Objects;
  * format 2: the header lists the members' shapes and their arrays follow one member after the
  * other. A single-encoder model is still written as format 1, byte for byte what earlier builds
  * wrote and read, so a rolling upgrade can serve it on old and new instances alike.
+ *
+ * <p>The header may also hold the artifact's provenance (what made it) and its signatures (over
+ * the {@link ModelDigest content digest}); both are written only when present, so an unsigned
+ * model without provenance is still byte for byte what earlier builds wrote. Header fields this
+ * build does not know are kept and written back, so an artifact read and republished by this
+ * build loses nothing a newer one put there (nor the signature over it).
  */
 public final class ModelArtifact {
     /** The newest format this build writes (for ensembles) and reads. */
     public static final int FORMAT_VERSION = 2;
     private static final int SINGLE_ENCODER_FORMAT = 1;
-    private static final byte[] MAGIC = {'S', 'I', 'M', 'S', 'T', 'R', 'M'};
-    private static final int SHA_LEN = 32;
+    static final byte[] MAGIC = {'S', 'I', 'M', 'S', 'T', 'R', 'M'};
+    static final int SHA_LEN = 32;
+    /** Bound on the header a reader allocates for before it has seen the rest. */
+    static final int MAX_HEADER_BYTES = 64 << 20;
+    /** The header fields this build reads into typed values; any other is kept as it came. */
+    private static final Set<String> KNOWN_HEADER_FIELDS = Set.of("format", "name", "version", "createdAt", "head",
+            "inputDim", "threshold", "margin", "encoder", "headLayer", "members", "inputScaling", "trainingMetrics",
+            "provenance", "signatures");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -51,6 +66,9 @@ public final class ModelArtifact {
     private final List<EncoderMember> members;
     private final String inputScaling;
     private final JsonNode trainingMetrics;
+    private final JsonNode provenance;
+    private final List<ArtifactSignature> signatures;
+    private final ObjectNode otherHeaderFields;
 
     private ModelArtifact(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -63,6 +81,9 @@ public final class ModelArtifact {
         this.members = b.members != null ? List.copyOf(b.members) : List.of(new EncoderMember(b.encoder, b.headLayer));
         this.inputScaling = b.inputScaling;
         this.trainingMetrics = b.trainingMetrics == null ? JSON.createObjectNode() : b.trainingMetrics;
+        this.provenance = b.provenance == null || b.provenance.isNull() ? null : b.provenance;
+        this.signatures = b.signatures == null ? List.of() : List.copyOf(b.signatures);
+        this.otherHeaderFields = b.otherHeaderFields == null ? JSON.createObjectNode() : b.otherHeaderFields.deepCopy();
         validateShapes();
     }
 
@@ -155,18 +176,54 @@ public final class ModelArtifact {
         return n;
     }
 
+    /** What made the model (training data, code, settings, gate evidence), or null when it does not say. */
+    public JsonNode provenance() { return provenance; }
+    /** Signatures over {@link #contentDigest()}; empty when unsigned. */
+    public List<ArtifactSignature> signatures() { return signatures; }
+    /** Header fields this build does not interpret, kept so that a rewrite loses none of them. */
+    public ObjectNode otherHeaderFields() { return otherHeaderFields.deepCopy(); }
+
+    /** The key ids of the signatures, comma-separated; null when unsigned. */
+    public String signerKeyIds() {
+        return signatures.isEmpty() ? null
+                : String.join(",", signatures.stream().map(ArtifactSignature::keyId).toList());
+    }
+
+    /**
+     * A builder holding everything but the signatures: what is built from it may differ in content,
+     * and a signature that no longer matches is worse than none. {@link #withName}, {@link #withVersion}
+     * and {@link #withSignature} keep them (they do not change what is signed).
+     */
     public Builder toBuilder() {
         return new Builder().name(name).version(version).createdAt(createdAt).head(head)
                 .threshold(threshold).margin(margin).normalizer(normalizer).members(members)
-                .inputScaling(inputScaling).trainingMetrics(trainingMetrics);
+                .inputScaling(inputScaling).trainingMetrics(trainingMetrics).provenance(provenance)
+                .otherHeaderFields(otherHeaderFields);
     }
 
     public ModelArtifact withVersion(long newVersion) {
-        return toBuilder().version(newVersion).build();
+        return toBuilder().version(newVersion).signatures(signatures).build();
     }
 
     public ModelArtifact withName(String newName) {
-        return toBuilder().name(newName).build();
+        return toBuilder().name(newName).signatures(signatures).build();
+    }
+
+    /** This artifact with sig added, replacing an earlier signature by the same key. */
+    public ModelArtifact withSignature(ArtifactSignature sig) {
+        List<ArtifactSignature> all = new ArrayList<>();
+        signatures.stream().filter(s -> !s.keyId().equals(sig.keyId())).forEach(all::add);
+        all.add(sig);
+        return toBuilder().signatures(all).build();
+    }
+
+    /** The digest a signature covers (see {@link ModelDigest}): the same for any name and version. */
+    public byte[] contentDigest() {
+        try {
+            return ModelDigest.of(toBytes());
+        } catch (InvalidModelException e) {
+            throw new IllegalStateException("an artifact this build wrote does not parse: " + e.getMessage(), e);
+        }
     }
 
     // ---- serialization ----
@@ -192,6 +249,20 @@ public final class ModelArtifact {
             header.put("inputScaling", inputScaling);
         }
         header.set("trainingMetrics", trainingMetrics);
+        if (provenance != null) {
+            header.set("provenance", provenance);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = otherHeaderFields.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!header.has(f.getKey())) {
+                header.set(f.getKey(), f.getValue());
+            }
+        }
+        if (!signatures.isEmpty()) {
+            ArrayNode sigs = header.putArray("signatures");
+            signatures.forEach(s -> sigs.addObject().put("keyId", s.keyId()).put("algorithm", s.algorithm())
+                    .put("signature", s.signature()));
+        }
         byte[] headerBytes;
         try {
             headerBytes = JSON.writeValueAsBytes(header);
@@ -257,6 +328,14 @@ public final class ModelArtifact {
                     .trainingMetrics(h.get("trainingMetrics"));
             JsonNode scaling = h.get("inputScaling");
             b.inputScaling(scaling == null || scaling.isNull() ? null : scaling.asText());
+            b.provenance(h.get("provenance")).signatures(readSignatures(h.get("signatures")));
+            ObjectNode others = JSON.createObjectNode();
+            h.fields().forEachRemaining(f -> {
+                if (!KNOWN_HEADER_FIELDS.contains(f.getKey())) {
+                    others.set(f.getKey(), f.getValue());
+                }
+            });
+            b.otherHeaderFields(others);
             if (dim <= 0 || 8L * dim > buf.remaining()) {
                 throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
             }
@@ -279,6 +358,33 @@ public final class ModelArtifact {
         } catch (RuntimeException | IOException e) {
             throw new InvalidModelException("malformed artifact: " + e, e);
         }
+    }
+
+    private static List<ArtifactSignature> readSignatures(JsonNode node) throws InvalidModelException {
+        List<ArtifactSignature> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new InvalidModelException("header field 'signatures' is not a list");
+        }
+        for (JsonNode s : node) {
+            try {
+                out.add(new ArtifactSignature(s.path("keyId").asText(null), s.path("algorithm").asText(null),
+                        s.path("signature").asText(null)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidModelException("malformed signature in the header: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The header of a serialized artifact, parsed without reading (or checking) the rest: for
+     * listings that only need what it says (signers, provenance).
+     */
+    public static JsonNode header(byte[] bytes) throws InvalidModelException {
+        return ModelDigest.Layout.of(bytes).header();
     }
 
     public static ModelArtifact read(Path path) throws IOException, InvalidModelException {
@@ -367,6 +473,9 @@ public final class ModelArtifact {
         private List<EncoderMember> members;
         private String inputScaling;
         private JsonNode trainingMetrics;
+        private JsonNode provenance;
+        private List<ArtifactSignature> signatures;
+        private ObjectNode otherHeaderFields;
 
         public Builder name(String v) { name = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -381,6 +490,10 @@ public final class ModelArtifact {
         public Builder members(List<EncoderMember> v) { members = v; return this; }
         public Builder inputScaling(String v) { inputScaling = v; return this; }
         public Builder trainingMetrics(JsonNode v) { trainingMetrics = v; return this; }
+        public Builder provenance(JsonNode v) { provenance = v; return this; }
+        public Builder signatures(List<ArtifactSignature> v) { signatures = v; return this; }
+        /** Header fields this build does not interpret (see {@link #otherHeaderFields()}). */
+        public Builder otherHeaderFields(ObjectNode v) { otherHeaderFields = v; return this; }
 
         public ModelArtifact build() {
             return new ModelArtifact(this);

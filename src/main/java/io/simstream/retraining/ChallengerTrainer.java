@@ -1,5 +1,6 @@
 package io.simstream.retraining;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.data.PairDataset;
 import io.simstream.model.ModelArtifact;
 
@@ -13,4 +14,9 @@ public interface ChallengerTrainer {
      * @param champion the serving model, or null; a warm-starting trainer begins from its weights
      */
     ModelArtifact train(PairDataset trainingPart, ModelArtifact champion);
+
+    /** The settings it trains with, for the provenance of what it trains; null when it has none to tell. */
+    default JsonNode settings() {
+        return null;
+    }
 }

@@ -6,6 +6,8 @@ import io.simstream.data.PairDataset;
 import io.simstream.lifecycle.PublishAbortedException;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.model.ModelArtifact;
+import io.simstream.provenance.Provenance;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,12 +34,20 @@ public final class RetrainJob {
     private final double holdoutFraction;
     private final ToLongFunction<ModelArtifact> publisher;
     private final Clock clock;
+    private final ChallengerStamp stamp;
 
     /**
      * @param publisher publishes an artifact to the models topic and returns the version it got
      */
     public RetrainJob(String modelName, ChallengerTrainer trainer, PromotionGate gate, double holdoutFraction,
                       ToLongFunction<ModelArtifact> publisher, Clock clock) {
+        this(modelName, trainer, gate, holdoutFraction, publisher, clock, ChallengerStamp.NONE);
+    }
+
+    /** stamp: the provenance and signature a challenger that passed the gate gets before it is published. */
+    public RetrainJob(String modelName, ChallengerTrainer trainer, PromotionGate gate, double holdoutFraction,
+                      ToLongFunction<ModelArtifact> publisher, Clock clock, ChallengerStamp stamp) {
+        this.stamp = stamp;
         this.modelName = modelName;
         this.trainer = trainer;
         this.gate = gate;
@@ -60,7 +70,27 @@ public final class RetrainJob {
         return false;
     }
 
+    private ObjectNode gateEvidence(ModelArtifact champion, int holdoutRows, Double championValue,
+                                    double challengerValue, PromotionGate.Verdict verdict) {
+        ObjectNode g = Provenance.object().put("metric", gate.metric().id()).put("tolerance", gate.tolerance())
+                .put("minimum", gate.minimum()).put("holdoutRows", holdoutRows).put("challengerValue", challengerValue)
+                .put("verdict", verdict.reason());
+        if (champion != null) {
+            g.put("championVersion", champion.version());
+        }
+        if (championValue != null) {
+            g.put("championValue", championValue);
+        }
+        return g;
+    }
+
     public ModelEvent run(List<LabeledPair> window, ModelArtifact champion) {
+        return run(TrainingWindow.Labeled.of(window), champion);
+    }
+
+    /** window: the pairs with where each was read, recorded in the published model's provenance. */
+    public ModelEvent run(TrainingWindow.Labeled labeled, ModelArtifact champion) {
+        List<LabeledPair> window = labeled.pairs();
         Instant start = clock.instant();
         ModelEvent.Builder event = ModelEvent.newBuilder()
                 .setModelName(modelName)
@@ -79,8 +109,16 @@ public final class RetrainJob {
             event.setChallengerMetric(challengerValue).setChampionMetric(championValue);
             PromotionGate.Verdict verdict = gate.judge(championValue, challengerValue);
             if (verdict.publish()) {
-                long version = publisher.applyAsLong(challenger);
-                event.setEventType("PUBLISHED").setChallengerVersion(version).setReason(verdict.reason());
+                int cut = split.training().size();
+                ObjectNode data = Provenance.object();
+                data.set("training", LabelProvenance.describe(split.training(), labeled.positions().subList(0, cut)));
+                data.set("holdout", LabelProvenance.describe(split.holdout(),
+                        labeled.positions().subList(cut, labeled.size())));
+                ModelArtifact stamped = stamp.apply(challenger, data, gateEvidence(champion, holdout.size(),
+                        championValue, challengerValue, verdict));
+                long version = publisher.applyAsLong(stamped);
+                event.setEventType("PUBLISHED").setChallengerVersion(version).setReason(verdict.reason())
+                        .setSignerKeyId(stamped.signerKeyIds());
             } else {
                 event.setEventType("REJECTED").setReason(verdict.reason());
             }

@@ -24,8 +24,10 @@ public final class RetrainRunner {
     public static RetrainService start(RetrainConfig config, ConfluentRegistryClient registry, ChallengerTrainer trainer) {
         Topics topics = new Topics(TopicNames.of(config.values()), registry, config.labelPartitions(),
                 config.labelPartitions(), Topics.Role.RETRAINER);
+        RetrainTrust trust = RetrainTrust.from(config, trainer);
+        LOG.info("model trust: {}", trust.describe());
         return new RetrainService(RetrainSettings.from(config), config.clientConfig(), topics, trainer,
-                event -> { }, Clock.systemUTC()).start(config.metricsPort());
+                event -> { }, Clock.systemUTC(), trust).start(config.metricsPort());
     }
 
     public static int run(RetrainConfig config, ChallengerTrainer trainer) throws InterruptedException {

@@ -75,6 +75,7 @@ public final class RetrainService implements AutoCloseable {
     private final Consumer<ModelEvent> eventListener;
     private final Clock clock;
     private final TrainingWindow window;
+    private final RetrainTrust trust;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RetrainMetrics metrics;
     private final DeadLetters deadLetters;
@@ -110,6 +111,13 @@ public final class RetrainService implements AutoCloseable {
      */
     public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
                           ChallengerTrainer trainer, Consumer<ModelEvent> eventListener, Clock clock) {
+        this(settings, clientConfig, topics, trainer, eventListener, clock, RetrainTrust.none());
+    }
+
+    /** trust: which champions are accepted, and the provenance and signature challengers get. */
+    public RetrainService(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics,
+                          ChallengerTrainer trainer, Consumer<ModelEvent> eventListener, Clock clock, RetrainTrust trust) {
+        this.trust = trust;
         this.settings = settings;
         this.clientConfig = Map.copyOf(clientConfig);
         this.topics = topics;
@@ -204,7 +212,7 @@ public final class RetrainService implements AutoCloseable {
                 ? settings.rollout().shadowMaxTime() : settings.rollout().canaryMaxTime();
         return new Clients(lock, new LabelFeed(clientConfig, topics.labeledPairs().name()).open(),
                 new DeploymentTracker(clientConfig, topics.models(), settings.modelName(),
-                        new ModelLoader(PairScorers::fastest, 0, clock)).open(),
+                        new ModelLoader(PairScorers::fastest, 0, clock, trust.champions())).open(),
                 new EventFeed(clientConfig, topics.modelEvents(), settings.modelName()).open(clock.instant().minus(lookback)));
     }
 
@@ -350,7 +358,7 @@ public final class RetrainService implements AutoCloseable {
             lastDriftRoundStart = clock.instant();
         }
         trigger.started(clock.instant());
-        List<LabeledPair> snapshot = window.snapshot();
+        TrainingWindow.Labeled snapshot = window.labeled();
         ModelArtifact championArtifact = champion == null ? null : champion.artifact();
         LOG.info("Retraining '{}' on {} labels: {}", settings.modelName(), snapshot.size(), why);
         try {
@@ -384,7 +392,7 @@ public final class RetrainService implements AutoCloseable {
             // A late label of a pair from before the drift: not the distribution to train on now.
             return false;
         }
-        window.add(pair);
+        window.add(pair, new LabelPosition(r.topic(), r.partition(), r.offset()));
         return true;
     }
 
@@ -417,12 +425,13 @@ public final class RetrainService implements AutoCloseable {
         }
     }
 
-    private void runRound(List<LabeledPair> snapshot, ModelArtifact champion, ModelPublisher roundPublisher) {
+    private void runRound(TrainingWindow.Labeled snapshot, ModelArtifact champion, ModelPublisher roundPublisher) {
         ModelEvent event;
         try (roundPublisher) {
             RetrainJob job = new RetrainJob(settings.modelName(), trainer,
                     new PromotionGate(settings.metric(), settings.tolerance(), settings.minimum()),
-                    settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock);
+                    settings.holdoutFraction(), challenger -> publishIfStillActive(challenger, roundPublisher), clock,
+                    trust.stamp());
             event = job.run(snapshot, champion);
         }
         if (settings.publishAs().isCandidate() && "PUBLISHED".equals(event.getEventType())) {

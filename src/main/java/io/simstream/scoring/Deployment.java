@@ -60,7 +60,13 @@ public record Deployment(LoadedModel champion, LoadedModel candidate, RolloutSta
         return key == null ? 0 : Utils.toPositive(Utils.murmur2(key)) % BUCKETS;
     }
 
-    /** For logs and /ready: "v3" or "v3; candidate v4 (canary 20%)". */
+    /** "shadow" or "canary 20%"; empty without a candidate. */
+    public String rolloutDescription() {
+        return candidate == null ? "" : stage == RolloutStage.CANARY ? "canary " + Rollout.percent(canaryPercent)
+                : stage.id();
+    }
+
+    /** For logs: "v3" or "v3; candidate v4 (canary 20%)". */
     public String describe() {
         if (champion == null) {
             return candidate == null ? "none" : "none; candidate v" + candidate.version() + " (idle until a model serves)";
@@ -68,7 +74,6 @@ public record Deployment(LoadedModel champion, LoadedModel candidate, RolloutSta
         if (candidate == null) {
             return "v" + champion.version();
         }
-        return "v" + champion.version() + "; candidate v" + candidate.version() + " (" + stage.id()
-                + (stage == RolloutStage.CANARY ? " " + Rollout.percent(canaryPercent) : "") + ")";
+        return "v" + champion.version() + "; candidate v" + candidate.version() + " (" + rolloutDescription() + ")";
     }
 }

@@ -9,6 +9,7 @@ import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.RolloutStage;
 import io.simstream.model.PairScorers;
+import io.simstream.signing.Verification;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,30 @@ public final class ScoringMetrics {
         for (ModelRejectedException.Reason r : ModelRejectedException.Reason.values()) {
             rejectionCounter(r);
         }
+        for (Verification.Status s : UNTRUSTED) {
+            untrustedCounter(s);
+        }
+        Gauge.builder("simstream.model.signature.verified", live, l -> l.current() != null
+                        && l.current().signerKeyId() != null ? 1 : 0)
+                .description("1 when the serving model's signature was verified against a trusted key, else 0")
+                .register(registry);
+    }
+
+    private static final java.util.List<Verification.Status> UNTRUSTED = java.util.List.of(
+            Verification.Status.UNSIGNED, Verification.Status.UNKNOWN_SIGNER, Verification.Status.BAD_SIGNATURE);
+
+    /** A model accepted without a trusted signature (model.trust.mode=warn), once per artifact. */
+    public void modelUntrusted(Verification.Status status) {
+        untrustedCounter(status).increment();
+    }
+
+    public double untrustedCount(Verification.Status status) {
+        return untrustedCounter(status).count();
+    }
+
+    private Counter untrustedCounter(Verification.Status status) {
+        return Counter.builder("simstream.model.untrusted").tag("reason", status.name())
+                .description("Models accepted without a trusted signature (model.trust.mode=warn)").register(registry);
     }
 
     public void decision() {

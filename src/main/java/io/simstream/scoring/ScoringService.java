@@ -8,6 +8,7 @@ import io.simstream.config.ScoringConfig;
 import io.simstream.config.TopicSettings;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.lifecycle.TrustPolicy;
 import io.simstream.metrics.MetricsServer;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
@@ -73,7 +74,10 @@ public final class ScoringService implements AutoCloseable {
         this.waiting = new WaitingBuffer(settings.waitingMaxPairs(), settings.waitingMaxBytes(),
                 settings.waitingDrainBatch());
         waiting.bindTo(meters);
-        ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC());
+        TrustPolicy trust = TrustPolicy.of(config.get(ScoringConfig.TRUST_MODE), config.get(ScoringConfig.TRUST_KEYS),
+                metrics::modelUntrusted);
+        LOG.info("model trust: {}", trust.describe());
+        ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC(), trust);
         this.topology = ScoringTopology.build(topics, new ScoringRuntime(settings.applicationId(), live, loader, metrics,
                 waiting, settings.drainInterval(), pairWait, modelWait, Clock.systemUTC()));
     }
@@ -260,10 +264,17 @@ public final class ScoringService implements AutoCloseable {
         return null;
     }
 
-    /** The body of a 200 /ready: the serving version, a candidate in rollout, and the last refused model record. */
+    /**
+     * The body of a 200 /ready: the serving version and who signed it, a candidate in rollout (stage and
+     * signer), and the last refused model record.
+     */
     public String readyStatus() {
         String rejected = metrics.lastRejection();
-        return "ready: serving model '" + live.name() + "' " + live.deployment().describe()
+        Deployment d = live.deployment();
+        return "ready: serving model '" + live.name() + "' v" + live.version()
+                + (d.champion() == null ? "" : " (" + d.champion().trust().describe() + ")")
+                + (d.hasCandidate() ? "; candidate v" + d.candidate().version() + " (" + d.rolloutDescription() + ", "
+                        + d.candidate().trust().describe() + ")" : "")
                 + (rejected == null ? "" : "; last rejected " + rejected);
     }
 

@@ -1,5 +1,6 @@
 package io.simstream.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.config.RetrainConfig;
 import io.simstream.data.PairDataset;
 import io.simstream.model.Head;
@@ -44,6 +45,11 @@ public final class Dl4jChallengerTrainer implements ChallengerTrainer {
                 start == null ? "from scratch" : "warm start from v" + start.version());
         SiameseTrainer trainer = new SiameseTrainer(config, line -> LOG.debug("{}", line));
         return trainer.train(ValidationSplit.of(trainingPart, config), start).artifact();
+    }
+
+    @Override
+    public JsonNode settings() {
+        return io.simstream.provenance.Provenance.settings(config).put("warmStart", warmStart);
     }
 
     private boolean fits(ModelArtifact champion, int dim) {

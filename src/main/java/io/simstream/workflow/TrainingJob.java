@@ -14,6 +14,9 @@ import io.simstream.metrics.Plots;
 import io.simstream.metrics.ScoredPairs;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
+import io.simstream.provenance.BuildInfo;
+import io.simstream.provenance.Provenance;
+import io.simstream.signing.ArtifactSigner;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import io.simstream.training.TrainingResult;
@@ -43,6 +46,12 @@ public final class TrainingJob {
 
     public static Outcome run(Path trainFile, Path testFile, Path outDir, TrainingConfig cfg, Consumer<String> progress)
             throws IOException {
+        return run(trainFile, testFile, outDir, cfg, null, progress);
+    }
+
+    /** signer: signs the artifact as the last step before it is written; null leaves it unsigned. */
+    public static Outcome run(Path trainFile, Path testFile, Path outDir, TrainingConfig cfg, ArtifactSigner signer,
+                              Consumer<String> progress) throws IOException {
         PairDataset data = PairCsvReader.read(trainFile);
         PairDataset test = testFile == null ? null : PairCsvReader.read(testFile);
         if (test != null && test.dim() != data.dim()) {
@@ -90,7 +99,17 @@ public final class TrainingJob {
                 progress.accept(b.summary("baseline: " + norm.name() + " distance of the scaled inputs, test"));
             }
         }
-        ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy()).build();
+        ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy())
+                .provenance(Provenance.ofTraining(trainFile, data.size(), testFile, test == null ? 0 : test.size(), cfg))
+                .build();
+        progress.accept("provenance: " + trainFile.getFileName() + " (sha256 "
+                + artifact.provenance().at("/data/training/sha256").asText() + ", " + data.size() + " pairs), code "
+                + BuildInfo.current().describe());
+        // The signature covers everything above: nothing may change the artifact after this.
+        if (signer != null) {
+            artifact = signer.sign(artifact);
+            progress.accept("signed with key " + signer.keyId());
+        }
 
         Files.createDirectories(outDir);
         artifact.write(outDir.resolve(MODEL_FILE));

@@ -127,7 +127,7 @@ class ServeImageTest {
         assertEquals(0, Main.commandLine().execute("publish", "--model", modelDir.toString(), "--bootstrap", bootstrap,
                 "--registry-url", registryUrl, "--topic", names.models()));
         Await.until("serve ready with v1", () -> HttpGet.statusAndBody(metricsBase + "/ready"),
-                b -> b.equals("200 ready: serving model 'default' v1\n"), WAIT);
+                b -> b.equals("200 ready: serving model 'default' v1 (unsigned)\n"), WAIT);
 
         Topics topics = new Topics(names, new ConfluentRegistryClient(RegistryClientConfig.of(registryUrl)), PARTITIONS);
         try (TopicReader<String, PairDecision> decisions = new TopicReader<>(bootstrap, names.decisions(), PARTITIONS,

@@ -124,7 +124,8 @@ class ScoringIntegrationTest {
             assertTrue(metrics.contains("kafka_stream"), "Kafka Streams metrics are bound");
             // The test JVM runs with --add-modules jdk.incubator.vector (pom.xml test.argLine).
             assertTrue(metrics.contains("simstream_scoring_kernel{kernel=\"vector-api\"} 1.0"), "the kernel gauge names the Vector API kernel");
-            assertEquals("ready: serving model 'default' v2\n", get(a, "/ready"), "/ready names the serving version");
+            assertEquals("ready: serving model 'default' v2 (unsigned)\n", get(a, "/ready"),
+                    "/ready names the serving version and that it is unsigned (model.trust.mode=warn by default)");
             assertEquals("alive\n", get(a, "/health"));
 
             h.stop(a);
