@@ -36,7 +36,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       rollout controller tests sequentially.</li>
  * </ul>
  * Decisions, shadow decisions and labels are all keyed by pair id, so the three topics must have the
- * same partition count (co-partitioning; Streams refuses to start otherwise).
+ * same partition count (co-partitioning; Streams refuses to start otherwise). Events are keyed by model
+ * name, like every record of the model-events topic.
  */
 public final class OnlineQualityTopology {
     /** Served decisions and shadow decisions are counted apart. */
@@ -90,7 +91,8 @@ public final class OnlineQualityTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(Comparison.serde()))
                 .toStream(Named.as("comparison-updates"))
                 .peek((key, c) -> listener.comparison(modelName(key), c))
-                .mapValues((key, c) -> comparisonEvent(modelName(key), c))
+                .map((key, c) -> KeyValue.pair(modelName(key), comparisonEvent(modelName(key), c)),
+                        Named.as("comparison-events"))
                 .to(topics.modelEvents().name(), Produced.with(Serdes.String(), topics.modelEvents().valueSerde()));
     }
 
@@ -110,7 +112,8 @@ public final class OnlineQualityTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(OnlineAccuracy.serde()))
                 .toStream(Named.as(name + "-accuracy-updates"))
                 .peek((model, acc) -> listener.accuracy(model, role, acc))
-                .mapValues((model, acc) -> accuracyEvent(model, role, acc))
+                .map((model, acc) -> KeyValue.pair(model.substring(0, model.lastIndexOf('@')), accuracyEvent(model, role,
+                        acc)), Named.as(name + "-accuracy-events"))
                 .to(topics.modelEvents().name(), Produced.with(Serdes.String(), topics.modelEvents().valueSerde()));
     }
 

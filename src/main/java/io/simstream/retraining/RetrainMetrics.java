@@ -87,6 +87,11 @@ public final class RetrainMetrics {
         }
     }
 
+    /** Champion against candidate per name@champion>candidate, as last counted. */
+    public Map<String, Comparison> comparisons() {
+        return Map.copyOf(comparisons);
+    }
+
     /** Shadow accuracy per name@version, as last counted. */
     public Map<String, OnlineAccuracy> shadowAccuracy() {
         return Map.copyOf(shadow);

@@ -5,6 +5,7 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.topics.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +35,12 @@ final class RolloutController {
     private final Clock clock;
     private final Consumer<ModelEvent> listener;
     private final RetrainMetrics metrics;
+    /** The step just taken, until the models topic as this instance reads it shows it (it then cannot repeat). */
+    private Taken taken;
+
+    /** A step carried out: which version went where, and when. */
+    private record Taken(long version, String to, Instant at) {
+    }
 
     RolloutController(RetrainSettings settings, Map<String, Object> clientConfig, Topics topics, Clock clock,
                       Consumer<ModelEvent> listener, RetrainMetrics metrics) {
@@ -57,11 +64,32 @@ final class RolloutController {
             return true;
         }
         long champion = deployment.champion().version();
+        if (awaitingOwnStep(c, champion)) {
+            return true;
+        }
         RolloutPolicy.Position at = new RolloutPolicy.Position(champion, c.version(), c.stage(), c.stageStartedAt());
         Comparison evidence = events.comparison(champion, c.version());
         RolloutPolicy.Step step = policy.decide(at, evidence, clock.instant());
         if (step.isChange()) {
             carryOut(step, champion, c, evidence);
+        }
+        return true;
+    }
+
+    /**
+     * A step is taken on the models topic; this instance's view of it (the tracker) follows a moment
+     * later. Until then the old stage would be judged again and the step repeated.
+     */
+    private boolean awaitingOwnStep(DeploymentTracker.Candidate c, long champion) {
+        if (taken == null || taken.version() != c.version()) {
+            taken = null;
+            return false;
+        }
+        boolean seen = taken.to().equals("full") ? champion == c.version()
+                : new Rollout(c.stage(), c.canaryPercent()).toString().equals(taken.to());
+        if (seen || Duration.between(taken.at(), clock.instant()).compareTo(Duration.ofSeconds(30)) > 0) {
+            taken = null;
+            return false;
         }
         return true;
     }
@@ -86,6 +114,7 @@ final class RolloutController {
             LOG.warn("Rollout step for '{}' v{} not taken: {}", settings.modelName(), c.version(), e.getMessage());
             return;
         }
+        taken = new Taken(c.version(), details.get("to"), clock.instant());
         LOG.info("Rollout of '{}' v{}: {} {} -> {}: {}", settings.modelName(), c.version(), done.getEventType(),
                 c.stage().id(), details.get("to"), step.reason());
         metrics.rolloutStep(done.getEventType(), promote ? step.to().stage().id() : "retired");

@@ -73,8 +73,8 @@ public final class RolloutPolicy {
         if (at.stage() == RolloutStage.SHADOW) {
             if (better && c.labeled() >= settings.shadowMinLabels()) {
                 return new Step(Kind.PROMOTE, Rollout.canary(settings.canaryPercent()), String.format(Locale.ROOT,
-                        "better than v%d in shadow (%s) on %d labeled pairs: canary at %.4g%%", at.championVersion(),
-                        test.describe(c), c.labeled(), settings.canaryPercent()), ev);
+                        "better than v%d in shadow (%s) on %d labeled pairs: canary at %s", at.championVersion(),
+                        test.describe(c), c.labeled(), Rollout.percent(settings.canaryPercent())), ev);
             }
             return expiredOrStay(at, inStage, settings.shadowMaxTime(), better, c, ev);
         }

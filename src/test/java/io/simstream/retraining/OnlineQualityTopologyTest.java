@@ -130,11 +130,14 @@ class OnlineQualityTopologyTest {
         assertEquals(new OnlineAccuracy(2, 2), shadowed.get("m@2"));
         assertEquals(new OnlineAccuracy(1, 2), shadowed.get("m@1"));
 
-        ModelEvent comparison = events.readValuesToList().stream().filter(e -> e.getEventType().equals("COMPARISON"))
+        List<org.apache.kafka.streams.KeyValue<String, ModelEvent>> all = events.readKeyValuesToList();
+        assertTrue(all.stream().allMatch(kv -> kv.key.equals("m")), "model events are keyed by model name: " + all);
+        ModelEvent comparison = all.stream().map(kv -> kv.value).filter(e -> e.getEventType().equals("COMPARISON"))
                 .reduce((a, b) -> b).orElseThrow();
         assertEquals(1L, comparison.getChampionVersion());
         assertEquals(2L, comparison.getChallengerVersion());
         assertEquals(c, Comparison.fromDetails(1, 2, comparison.getDetails()), "the event carries the counts");
+        assertTrue(events.isEmpty());
     }
 
     private PairDecision decision(String id, long version, boolean same) {
