@@ -51,6 +51,7 @@ public final class ModelArtifact {
     private final List<EncoderMember> members;
     private final String inputScaling;
     private final JsonNode trainingMetrics;
+    private final JsonNode driftReference;
 
     private ModelArtifact(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -63,6 +64,7 @@ public final class ModelArtifact {
         this.members = b.members != null ? List.copyOf(b.members) : List.of(new EncoderMember(b.encoder, b.headLayer));
         this.inputScaling = b.inputScaling;
         this.trainingMetrics = b.trainingMetrics == null ? JSON.createObjectNode() : b.trainingMetrics;
+        this.driftReference = b.driftReference == null || b.driftReference.isNull() ? null : b.driftReference;
         validateShapes();
     }
 
@@ -128,6 +130,11 @@ public final class ModelArtifact {
         return toBuilder().members(null).encoder(m.encoder()).headLayer(m.headLayer()).build();
     }
     public JsonNode trainingMetrics() { return trainingMetrics; }
+    /**
+     * What the model's scores and inputs looked like on pairs it did not train on (io.simstream.drift
+     * reads it), or null when the artifact carries none (made before drift detection, or by hand).
+     */
+    public JsonNode driftReference() { return driftReference; }
     public int inputDim() { return normalizer.dim(); }
     public int embeddingDim() { return members.get(0).embeddingDim(); }
 
@@ -158,7 +165,7 @@ public final class ModelArtifact {
     public Builder toBuilder() {
         return new Builder().name(name).version(version).createdAt(createdAt).head(head)
                 .threshold(threshold).margin(margin).normalizer(normalizer).members(members)
-                .inputScaling(inputScaling).trainingMetrics(trainingMetrics);
+                .inputScaling(inputScaling).trainingMetrics(trainingMetrics).driftReference(driftReference);
     }
 
     public ModelArtifact withVersion(long newVersion) {
@@ -192,6 +199,9 @@ public final class ModelArtifact {
             header.put("inputScaling", inputScaling);
         }
         header.set("trainingMetrics", trainingMetrics);
+        if (driftReference != null) {
+            header.set("driftReference", driftReference);
+        }
         byte[] headerBytes;
         try {
             headerBytes = JSON.writeValueAsBytes(header);
@@ -257,6 +267,7 @@ public final class ModelArtifact {
                     .trainingMetrics(h.get("trainingMetrics"));
             JsonNode scaling = h.get("inputScaling");
             b.inputScaling(scaling == null || scaling.isNull() ? null : scaling.asText());
+            b.driftReference(h.get("driftReference"));
             if (dim <= 0 || 8L * dim > buf.remaining()) {
                 throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
             }
@@ -367,6 +378,7 @@ public final class ModelArtifact {
         private List<EncoderMember> members;
         private String inputScaling;
         private JsonNode trainingMetrics;
+        private JsonNode driftReference;
 
         public Builder name(String v) { name = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -381,6 +393,8 @@ public final class ModelArtifact {
         public Builder members(List<EncoderMember> v) { members = v; return this; }
         public Builder inputScaling(String v) { inputScaling = v; return this; }
         public Builder trainingMetrics(JsonNode v) { trainingMetrics = v; return this; }
+        /** The drift reference (io.simstream.drift.DriftReference#toJson), or null for none. */
+        public Builder driftReference(JsonNode v) { driftReference = v; return this; }
 
         public ModelArtifact build() {
             return new ModelArtifact(this);
