@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.diagnose.DiagnoseJob;
+import io.simstream.drift.DriftReferences;
 import io.simstream.metrics.DistanceBaseline;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.MetricsJson;
@@ -17,6 +18,7 @@ import io.simstream.model.PairScorers;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import io.simstream.training.TrainingResult;
+import io.simstream.training.ValidationSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,10 @@ public final class TrainingJob {
             }
         }
         ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy()).build();
+        // Drift reference: the test file, else the validation split (which a refit has trained on; docs/drift.md).
+        artifact = test != null ? DriftReferences.capture(artifact, test, "test file " + testFile.getFileName(), true)
+                : DriftReferences.capture(artifact, ValidationSplit.of(data, cfg).validation(), "validation split",
+                        !result.refit());
 
         Files.createDirectories(outDir);
         artifact.write(outDir.resolve(MODEL_FILE));
