@@ -221,6 +221,24 @@ class DriftDetectorTest {
     }
 
     @Test
+    void aWindowOfTheReferencePairsThemselvesMatchesTheReferenceExactly() {
+        // observe() must measure in the space capture measured in: same scaling, same u, same energy.
+        var pairs = traffic.stationary.data().select(java.util.stream.IntStream.range(0, 400).toArray(), "ref");
+        DriftReference ref = DriftReferences.of(traffic.model, pairs, "ref", true);
+        DriftDetector det = new DriftDetector("demo", 2, ref, traffic.model.normalizer(),
+                DriftSettings.DEFAULTS.withWindowPairs(400));
+        for (int i = 0; i < 400; i++) {
+            det.observe(i, traffic.stationary.scores()[i], pairs.left()[i], pairs.right()[i]);
+        }
+        WindowEvidence w = det.status().lastWindow();
+        assertEquals(0.0, w.ks(), 0.0);
+        assertEquals(0.0, w.psi(), 1e-12);
+        assertEquals(0.0, w.centreShift(), 1e-4);
+        assertEquals(0.0, w.energyShift(), 1e-5);
+        assertFalse(w.alarming());
+    }
+
+    @Test
     void pairsOfTheWrongDimensionAreRefusedAndNonFiniteScoresSkipped() {
         DriftDetector det = traffic.detector(DriftSettings.DEFAULTS, new Random(2));
         float[] ok = new float[DemoTraffic.DIM];
