@@ -57,9 +57,12 @@ public final class DriftBenchmark {
      * @param referencePairs reference sizes to measure (2,000 for a bootstrap sample, 800 for the
      *                       demo retrainer's holdout)
      * @param priorRates     positive rates of the class-balance runs (the reference has 0.5)
+     * @param partialShifts  smaller shifts than the demo's (SyntheticPairs shift in (0, 1)) for the
+     *                       sensitivity runs
      */
     public record Options(int dim, int bootstrapPairs, List<Integer> referencePairs, int runs, int pairsPerRun,
-                          int delayRuns, int pairsPerSecond, int poolPairs, List<Double> priorRates, long seed,
+                          int delayRuns, int pairsPerSecond, int poolPairs, List<Double> priorRates,
+                          List<Double> partialShifts, long seed,
                           DriftSettings settings, double costSeconds) {
     }
 
@@ -131,6 +134,9 @@ public final class DriftBenchmark {
         json.put("bootstrapTrainingSeconds", trainSeconds);
         json.put("pairsPerSecond", o.pairsPerSecond());
         json.put("poolPairs", o.poolPairs());
+        json.put("modelAccuracyBeforeShift", accuracy(model, stationary));
+        out.accept(String.format(Locale.ROOT, "model accuracy on distribution A %.3f, after the demo's shift %.3f",
+                accuracy(model, stationary), accuracy(model, shifted)));
         json.set("settings", settingsJson(o.settings()));
         List<ReferenceCase> refCases = new ArrayList<>();
         ModelArtifact m = model;
@@ -153,6 +159,7 @@ public final class DriftBenchmark {
             c.set("stationary", falseAlarms(model, rc, stationary, out));
             c.set("shift", delay(model, rc, stationary, shifted, out));
         }
+        json.set("sensitivity", sensitivity(model, scorer, refCases.get(0), stationary, out));
         json.set("classBalance", priorShift(model, scorer, referencePool, out));
         json.set("cost", cost(model, stationary, out));
         json.set("costAtUserDimension", costAtDimension(USER_DIM, out));
@@ -199,6 +206,16 @@ public final class DriftBenchmark {
             s[i] = scorer.score(d.left()[i], d.right()[i]);
         }
         return new Pool(d, s);
+    }
+
+    /** The model's accuracy at its threshold on the pool's labels. */
+    private static double accuracy(ModelArtifact model, Pool pool) {
+        int correct = 0;
+        for (int i = 0; i < pool.size(); i++) {
+            boolean same = model.head().isSame(pool.scores()[i], model.threshold());
+            correct += same == (pool.data().labels()[i] == 1) ? 1 : 0;
+        }
+        return (double) correct / pool.size();
     }
 
     /** A fresh reference: refPairs pairs drawn without replacement from the reference pool. */
@@ -278,16 +295,37 @@ public final class DriftBenchmark {
         return j;
     }
 
+    /** Smaller shifts than the demo's: how often and how fast each is found. */
+    private ObjectNode sensitivity(ModelArtifact model, PairScorer scorer, ReferenceCase rc, Pool stationary,
+                                   Consumer<String> out) {
+        ObjectNode j = JsonNodeFactory.instance.objectNode();
+        int runs = Math.max(1, o.delayRuns() / 4);
+        for (double shift : o.partialShifts()) {
+            out.accept(String.format(Locale.ROOT, "%n== partial shift %.2f (the demo's is 1), reference: %s ==", shift,
+                    rc.name()));
+            Pool p = pool(scorer, 0.5, shift, o.seed() * 1_000 + 40 + Math.round(shift * 100));
+            j.set(String.format(Locale.ROOT, "%.2f", shift), delay(model, rc, stationary, p, runs,
+                    String.format(Locale.ROOT, "shift %.2f", shift), out));
+        }
+        return j;
+    }
+
     private ObjectNode delay(ModelArtifact model, ReferenceCase rc, Pool stationary, Pool shifted,
                              Consumer<String> out) {
+        return delay(model, rc, stationary, shifted, o.delayRuns(), "demo shift", out);
+    }
+
+    private ObjectNode delay(ModelArtifact model, ReferenceCase rc, Pool stationary, Pool shifted, int runs,
+                             String label, Consumer<String> out) {
         int w = o.settings().windowPairs();
         List<Long> delays = new ArrayList<>();
         List<Long> onsetErrors = new ArrayList<>();
         int missed = 0;
         int alarmedBeforeShift = 0;
+        double accuracy = accuracy(model, shifted);
         TreeMap<String, Integer> causes = new TreeMap<>();
         WindowStats shiftedWindows = new WindowStats(o.settings().perTestAlpha());
-        for (int r = 0; r < o.delayRuns(); r++) {
+        for (int r = 0; r < runs; r++) {
             Random rnd = new Random(o.seed() * 7_000_003L + r);
             DriftDetector det = detector(model, rc.make().apply(rnd));
             int pre = MIN_PRE_SHIFT + rnd.nextInt(MAX_PRE_SHIFT - MIN_PRE_SHIFT + 1);
@@ -322,29 +360,30 @@ public final class DriftBenchmark {
         long[] d = delays.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] e = onsetErrors.stream().mapToLong(Long::longValue).sorted().toArray();
         ObjectNode j = JsonNodeFactory.instance.objectNode();
-        j.put("runs", o.delayRuns());
+        j.put("runs", runs);
+        j.put("modelAccuracyAfterShift", accuracy);
         j.put("shiftAfterPairs", MIN_PRE_SHIFT + ".." + MAX_PRE_SHIFT);
         j.put("detected", d.length);
         j.put("missed", missed);
         j.put("alarmedBeforeShift", alarmedBeforeShift);
         if (d.length > 0) {
-            ObjectNode p = j.putObject("delayPairs");
-            p.put("min", d[0]).put("median", quantile(d, 0.5)).put("p95", quantile(d, 0.95)).put("max", d[d.length - 1]);
-            ObjectNode s = j.putObject("delaySeconds");
-            s.put("min", d[0] / (double) o.pairsPerSecond()).put("median", quantile(d, 0.5) / (double) o.pairsPerSecond())
-                    .put("p95", quantile(d, 0.95) / (double) o.pairsPerSecond())
-                    .put("max", d[d.length - 1] / (double) o.pairsPerSecond());
-            ObjectNode on = j.putObject("onsetMinusShiftPairs");
-            on.put("min", e[0]).put("median", quantile(e, 0.5)).put("max", e[e.length - 1]);
-            out.accept(String.format(Locale.ROOT, "demo shift: detected in %d of %d runs (missed %d, false alarm"
-                            + " before the shift %d); delay after the shift: median %d pairs (%.2f s at %d pairs/s),"
-                            + " p95 %d (%.2f s), max %d (%.2f s); onset - shift: %d..%d pairs", d.length,
-                    o.delayRuns(), missed, alarmedBeforeShift, quantile(d, 0.5),
-                    quantile(d, 0.5) / (double) o.pairsPerSecond(), o.pairsPerSecond(), quantile(d, 0.95),
-                    quantile(d, 0.95) / (double) o.pairsPerSecond(), d[d.length - 1],
-                    d[d.length - 1] / (double) o.pairsPerSecond(), e[0], e[e.length - 1]));
+            double rate = o.pairsPerSecond();
+            long median = quantile(d, 0.5);
+            long p95 = quantile(d, 0.95);
+            long max = d[d.length - 1];
+            j.putObject("delayPairs").put("min", d[0]).put("median", median).put("p95", p95).put("max", max);
+            j.putObject("delaySeconds").put("min", d[0] / rate).put("median", median / rate).put("p95", p95 / rate)
+                    .put("max", max / rate);
+            j.putObject("onsetMinusShiftPairs").put("min", e[0]).put("median", quantile(e, 0.5))
+                    .put("max", e[e.length - 1]);
+            out.accept(String.format(Locale.ROOT, "%s (model accuracy %.3f): detected in %d of %d runs (missed %d,"
+                            + " false alarm before the shift %d); delay after the shift: median %d pairs (%.2f s at"
+                            + " %.0f pairs/s), p95 %d (%.2f s), max %d (%.2f s); onset - shift: %d..%d pairs", label,
+                    accuracy, d.length, runs, missed, alarmedBeforeShift, median, median / rate, rate, p95, p95 / rate,
+                    max, max / rate, e[0], e[e.length - 1]));
         } else {
-            out.accept("demo shift: never detected in " + o.delayRuns() + " runs");
+            out.accept(String.format(Locale.ROOT, "%s (model accuracy %.3f): never detected in %d runs (within %d"
+                    + " windows)", label, accuracy, runs, MAX_DELAY_WINDOWS));
         }
         causes.forEach(j.putObject("causes")::put);
         out.accept("  window figures after the shift:");

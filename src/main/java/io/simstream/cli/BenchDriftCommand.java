@@ -58,6 +58,10 @@ public final class BenchDriftCommand implements Callable<Integer> {
             description = "Shares of 'same' pairs for the class-balance runs (the reference has 0.5; default: ${DEFAULT-VALUE}).")
     List<Double> priorRates;
 
+    @Option(names = "--partial-shifts", split = ",", defaultValue = "0.1,0.2,0.3,0.5", paramLabel = "S,S",
+            description = "Smaller shifts than the demo's 1 for the sensitivity runs (default: ${DEFAULT-VALUE}).")
+    List<Double> partialShifts;
+
     @Option(names = "--window", defaultValue = "200", description = "Detector window in pairs (default: ${DEFAULT-VALUE}).")
     int window;
 
@@ -95,15 +99,16 @@ public final class BenchDriftCommand implements Callable<Integer> {
         if (dim <= 0 || bootstrapPairs < 100 || epochs < 1 || runs < 1 || pairs < window || delayRuns < 1 || rate < 1
                 || pool < 1_000 || !(costSeconds > 0) || referencePairs.isEmpty()
                 || referencePairs.stream().anyMatch(n -> n < 50 || n > pool)
-                || priorRates.stream().anyMatch(p -> !(p >= 0 && p <= 1))) {
+                || priorRates.stream().anyMatch(p -> !(p >= 0 && p <= 1))
+                || partialShifts.stream().anyMatch(x -> !(x > 0 && x <= 1))) {
             throw new UserInputException("bench drift: --dim, --epochs, --runs, --delay-runs, --rate and --cost-seconds"
                     + " must be > 0, --bootstrap-pairs >= 100, --pairs >= --window, --pool >= 1000, --reference-pairs"
-                    + " in [50, --pool], --class-balance in [0, 1]");
+                    + " in [50, --pool], --class-balance in [0, 1], --partial-shifts in (0, 1]");
         }
         ModelArtifact given = model == null ? null : ModelEvaluation.loadModel(model);
         TrainingConfig training = TrainingConfig.defaults().withMaxEpochs(epochs);
         var bench = new DriftBenchmark(new DriftBenchmark.Options(dim, bootstrapPairs, referencePairs, runs, pairs,
-                delayRuns, rate, pool, priorRates, seed, settings, costSeconds), given,
+                delayRuns, rate, pool, priorRates, partialShifts, seed, settings, costSeconds), given,
                 data -> {
                     var result = new SiameseTrainer(training, line -> { }).train(data);
                     return new DriftBenchmark.Bootstrap(result.artifact(), result.validationScores().scores());

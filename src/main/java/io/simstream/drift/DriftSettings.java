@@ -52,7 +52,8 @@ public record DriftSettings(boolean enabled, int windowPairs, double alpha, int 
             throw new IllegalArgumentException("drift minimum input shift must be in [0, 10], got " + minInputShift);
         }
         if (enabled && !scoreTest && !inputTest) {
-            throw new IllegalArgumentException("drift detection is enabled but both the score and the input test are off");
+            throw new IllegalArgumentException("drift detection is enabled but both the score and the input test"
+                    + " are off");
         }
     }
 
@@ -67,30 +68,37 @@ public record DriftSettings(boolean enabled, int windowPairs, double alpha, int 
     }
 
     public DriftSettings withWindowPairs(int w) {
-        return new DriftSettings(enabled, w, alpha, persistence, rearmWindows, scoreTest, minPsi, inputTest, minInputShift);
+        return new DriftSettings(enabled, w, alpha, persistence, rearmWindows, scoreTest, minPsi, inputTest,
+                minInputShift);
     }
 
     public DriftSettings withAlpha(double a) {
-        return new DriftSettings(enabled, windowPairs, a, persistence, rearmWindows, scoreTest, minPsi, inputTest, minInputShift);
+        return new DriftSettings(enabled, windowPairs, a, persistence, rearmWindows, scoreTest, minPsi, inputTest,
+                minInputShift);
     }
 
     public DriftSettings withPersistence(int k) {
-        return new DriftSettings(enabled, windowPairs, alpha, k, rearmWindows, scoreTest, minPsi, inputTest, minInputShift);
+        return new DriftSettings(enabled, windowPairs, alpha, k, rearmWindows, scoreTest, minPsi, inputTest,
+                minInputShift);
     }
 
     public DriftSettings withRearmWindows(int r) {
-        return new DriftSettings(enabled, windowPairs, alpha, persistence, r, scoreTest, minPsi, inputTest, minInputShift);
+        return new DriftSettings(enabled, windowPairs, alpha, persistence, r, scoreTest, minPsi, inputTest,
+                minInputShift);
     }
 
     public DriftSettings withTests(boolean scores, boolean inputs) {
-        return new DriftSettings(enabled, windowPairs, alpha, persistence, rearmWindows, scores, minPsi, inputs, minInputShift);
+        return new DriftSettings(enabled, windowPairs, alpha, persistence, rearmWindows, scores, minPsi, inputs,
+                minInputShift);
     }
 
     public DriftSettings withEffectFloors(double psi, double inputShift) {
-        return new DriftSettings(enabled, windowPairs, alpha, persistence, rearmWindows, scoreTest, psi, inputTest, inputShift);
+        return new DriftSettings(enabled, windowPairs, alpha, persistence, rearmWindows, scoreTest, psi, inputTest,
+                inputShift);
     }
 
     public DriftSettings withEnabled(boolean on) {
-        return new DriftSettings(on, windowPairs, alpha, persistence, rearmWindows, scoreTest, minPsi, inputTest, minInputShift);
+        return new DriftSettings(on, windowPairs, alpha, persistence, rearmWindows, scoreTest, minPsi, inputTest,
+                minInputShift);
     }
 }

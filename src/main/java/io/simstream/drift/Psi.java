@@ -23,7 +23,8 @@ public final class Psi {
         float[] edges = new float[BINS - 1];
         int k = 0;
         for (int b = 1; b < BINS; b++) {
-            float q = referenceSorted[Math.min(referenceSorted.length - 1, (int) Math.floor((double) b * referenceSorted.length / BINS))];
+            int rank = (int) Math.floor((double) b * referenceSorted.length / BINS);
+            float q = referenceSorted[Math.min(referenceSorted.length - 1, rank)];
             if (k == 0 || q > edges[k - 1]) {
                 edges[k++] = q;
             }

@@ -31,9 +31,10 @@ class BenchDriftSmokeTest {
         Path out = dir.resolve("drift.json");
         CliRun r = CliRun.of("bench", "drift", "--model", model.toString(), "--dim", "8", "--runs", "3", "--pairs",
                 "2000", "--delay-runs", "3", "--pool", "5000", "--reference-pairs", "500", "--class-balance", "0.3",
+                "--partial-shifts", "0.5",
                 "--cost-seconds", "0.05", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("demo shift: detected in 3 of 3 runs"), r.out());
+        assertTrue(r.out().matches("(?s).*demo shift \\(model accuracy [0-9.]+\\): detected in 3 of 3 runs.*"), r.out());
 
         JsonNode j = new ObjectMapper().readTree(out.toFile());
         assertEquals(2, j.get("references").size(), "the held-out reference and the in-sample validation split");
@@ -44,6 +45,8 @@ class BenchDriftSmokeTest {
         assertEquals(3, held.get("shift").get("detected").asInt());
         assertTrue(held.get("shift").get("delayPairs").get("max").asLong() <= 3 * 200, held.get("shift").toString());
         assertTrue(j.get("classBalance").has("0.30"));
+        assertTrue(j.get("sensitivity").get("0.50").has("detected"));
+        assertTrue(j.get("modelAccuracyBeforeShift").asDouble() > 0);
         assertTrue(j.get("cost").get("observeNsPerPair").asDouble() > 0);
         assertTrue(j.get("referenceBias").has("finalModelOnValidationSplitKs"));
         assertEquals(200, j.get("settings").get("windowPairs").asInt());
