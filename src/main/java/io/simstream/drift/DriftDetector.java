@@ -34,6 +34,8 @@ public final class DriftDetector {
     private final float[] centre;
     private final float[] inverseScale;
     private final double perTestAlpha;
+    /** Guards everything below it; private, so no caller can hold it and stall the stream threads. */
+    private final Object lock = new Object();
 
     private final float[] scores;
     /**
@@ -112,7 +114,7 @@ public final class DriftDetector {
         if (!Float.isFinite(score)) {
             return Optional.empty();
         }
-        synchronized (this) {
+        synchronized (lock) {
             scores[count] = score;
             if (settings.inputTest()) {
                 for (int j = 0; j < blockU.length; j++) {
