@@ -53,7 +53,7 @@ public final class ModelArtifact {
     /** The header fields this build reads into typed values; any other is kept as it came. */
     private static final Set<String> KNOWN_HEADER_FIELDS = Set.of("format", "name", "version", "createdAt", "head",
             "inputDim", "threshold", "margin", "encoder", "headLayer", "members", "inputScaling", "trainingMetrics",
-            "provenance", "signatures");
+            "provenance", "signatures", "driftReference");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -69,6 +69,7 @@ public final class ModelArtifact {
     private final JsonNode provenance;
     private final List<ArtifactSignature> signatures;
     private final ObjectNode otherHeaderFields;
+    private final JsonNode driftReference;
 
     private ModelArtifact(Builder b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -84,6 +85,7 @@ public final class ModelArtifact {
         this.provenance = b.provenance == null || b.provenance.isNull() ? null : b.provenance;
         this.signatures = b.signatures == null ? List.of() : List.copyOf(b.signatures);
         this.otherHeaderFields = b.otherHeaderFields == null ? JSON.createObjectNode() : b.otherHeaderFields.deepCopy();
+        this.driftReference = b.driftReference == null || b.driftReference.isNull() ? null : b.driftReference;
         validateShapes();
     }
 
@@ -149,6 +151,11 @@ public final class ModelArtifact {
         return toBuilder().members(null).encoder(m.encoder()).headLayer(m.headLayer()).build();
     }
     public JsonNode trainingMetrics() { return trainingMetrics; }
+    /**
+     * What the model's scores and inputs looked like on pairs it did not train on (io.simstream.drift
+     * reads it), or null when the artifact carries none (made before drift detection, or by hand).
+     */
+    public JsonNode driftReference() { return driftReference; }
     public int inputDim() { return normalizer.dim(); }
     public int embeddingDim() { return members.get(0).embeddingDim(); }
 
@@ -198,7 +205,7 @@ public final class ModelArtifact {
         return new Builder().name(name).version(version).createdAt(createdAt).head(head)
                 .threshold(threshold).margin(margin).normalizer(normalizer).members(members)
                 .inputScaling(inputScaling).trainingMetrics(trainingMetrics).provenance(provenance)
-                .otherHeaderFields(otherHeaderFields);
+                .otherHeaderFields(otherHeaderFields).driftReference(driftReference);
     }
 
     public ModelArtifact withVersion(long newVersion) {
@@ -249,6 +256,9 @@ public final class ModelArtifact {
             header.put("inputScaling", inputScaling);
         }
         header.set("trainingMetrics", trainingMetrics);
+        if (driftReference != null) {
+            header.set("driftReference", driftReference);
+        }
         if (provenance != null) {
             header.set("provenance", provenance);
         }
@@ -336,6 +346,7 @@ public final class ModelArtifact {
                 }
             });
             b.otherHeaderFields(others);
+            b.driftReference(h.get("driftReference"));
             if (dim <= 0 || 8L * dim > buf.remaining()) {
                 throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
             }
@@ -476,6 +487,7 @@ public final class ModelArtifact {
         private JsonNode provenance;
         private List<ArtifactSignature> signatures;
         private ObjectNode otherHeaderFields;
+        private JsonNode driftReference;
 
         public Builder name(String v) { name = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -494,6 +506,8 @@ public final class ModelArtifact {
         public Builder signatures(List<ArtifactSignature> v) { signatures = v; return this; }
         /** Header fields this build does not interpret (see {@link #otherHeaderFields()}). */
         public Builder otherHeaderFields(ObjectNode v) { otherHeaderFields = v; return this; }
+        /** The drift reference (io.simstream.drift.DriftReference#toJson), or null for none. */
+        public Builder driftReference(JsonNode v) { driftReference = v; return this; }
 
         public ModelArtifact build() {
             return new ModelArtifact(this);

@@ -3,6 +3,7 @@ package io.simstream.retraining;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.data.PairDataset;
+import io.simstream.drift.DriftReferences;
 import io.simstream.lifecycle.PublishAbortedException;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.model.ModelArtifact;
@@ -102,7 +103,9 @@ public final class RetrainJob {
             PairDataset training = LabeledPairs.toDataset(split.training(), "window[training]");
             PairDataset holdout = LabeledPairs.toDataset(split.holdout(), "window[holdout]");
             event.setHoldoutSize(holdout.size());
-            ModelArtifact challenger = trainer.train(training, champion).withName(modelName);
+            // The holdout never reaches the trainer: the reference drift detection compares traffic with.
+            ModelArtifact challenger = DriftReferences.capture(trainer.train(training, champion).withName(modelName),
+                    holdout, "retrain holdout", true);
             double challengerValue = HoldoutEvaluator.evaluate(challenger, holdout, gate.metric());
             Double championValue = champion == null || champion.inputDim() != holdout.dim() ? null
                     : HoldoutEvaluator.evaluate(champion, holdout, gate.metric());

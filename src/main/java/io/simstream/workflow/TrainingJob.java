@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.diagnose.DiagnoseJob;
+import io.simstream.drift.DriftReferences;
 import io.simstream.metrics.DistanceBaseline;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.MetricsJson;
@@ -20,6 +21,7 @@ import io.simstream.signing.ArtifactSigner;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import io.simstream.training.TrainingResult;
+import io.simstream.training.ValidationSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +104,10 @@ public final class TrainingJob {
         ModelArtifact artifact = result.artifact().toBuilder().trainingMetrics(metrics.deepCopy())
                 .provenance(Provenance.ofTraining(trainFile, data.size(), testFile, test == null ? 0 : test.size(), cfg))
                 .build();
+        // Drift reference: the test file, else the validation split (which a refit has trained on; docs/drift.md).
+        artifact = test != null ? DriftReferences.capture(artifact, test, "test file " + testFile.getFileName(), true)
+                : DriftReferences.capture(artifact, ValidationSplit.of(data, cfg).validation(), "validation split",
+                        !result.refit());
         progress.accept("provenance: " + trainFile.getFileName() + " (sha256 "
                 + artifact.provenance().at("/data/training/sha256").asText() + ", " + data.size() + " pairs), code "
                 + BuildInfo.current().describe());

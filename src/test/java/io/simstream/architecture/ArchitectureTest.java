@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lines the design keeps, checked on the sources: the scoring path never reaches ND4J, DL4J or
- * the training code (a scorer must not load native libraries), and topology builders do no I/O.
+ * the training code (a scorer must not load native libraries; drift detection runs in the scorer), and
+ * topology builders do no I/O.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/simstream");
     private static final List<String> SCORING_PATH = List.of("scoring", "lifecycle", "deadletter", "model", "registry", "topics", "config", "metrics/MetricsServer.java",
-            "signing", "provenance");
+            "signing", "provenance", "drift");
     private static final List<String> NATIVE_OR_TRAINING = List.of("import org.nd4j", "import org.deeplearning4j",
             "import io.simstream.training", "import io.simstream.retraining", "import io.simstream.demo");
     private static final List<String> TOPOLOGY_BUILDERS = List.of("scoring/ScoringTopology.java",

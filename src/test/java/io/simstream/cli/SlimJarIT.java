@@ -63,6 +63,8 @@ class SlimJarIT {
             assertEquals(List.of(), forbidden, "training, native-math or broker classes in the slim jar");
             assertTrue(zip.getEntry("io/simstream/scoring/ScoringService.class") != null);
             assertTrue(zip.getEntry("org/rocksdb/RocksDB.class") != null, "Streams state stores need RocksDB");
+            assertTrue(zip.getEntry("org/apache/commons/math3/stat/inference/KolmogorovSmirnovTest.class") != null,
+                    "drift detection (io.simstream.drift) runs in the scorer and needs commons-math3");
         }
     }
 

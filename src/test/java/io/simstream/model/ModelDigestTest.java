@@ -106,12 +106,12 @@ class ModelDigestTest {
     void unknownHeaderFieldsRoundTripAndAreCovered() throws Exception {
         ModelArtifact a = model(5);
         ObjectNode header = (ObjectNode) ModelArtifact.header(a.toBytes());
-        header.putObject("driftReference").put("mean", 0.25).putArray("bins").add(1).add(2);
+        header.putObject("calibrationCurve").put("mean", 0.25).putArray("bins").add(1).add(2);
         byte[] newer = withHeader(a.toBytes(), header);
         ModelArtifact read = ModelArtifact.fromBytes(newer);
-        assertEquals(header.get("driftReference"), read.otherHeaderFields().get("driftReference"));
+        assertEquals(header.get("calibrationCurve"), read.otherHeaderFields().get("calibrationCurve"));
         byte[] republished = ModelLoader.toArray(ModelRecords.of(read, "x", 2, Map.of(), Instant.now()).getArtifact());
-        assertEquals(header.get("driftReference"), ModelArtifact.header(republished).get("driftReference"));
+        assertEquals(header.get("calibrationCurve"), ModelArtifact.header(republished).get("calibrationCurve"));
         assertArrayEquals(ModelDigest.of(newer), ModelDigest.of(republished));
         assertFalse(Arrays.equals(a.contentDigest(), ModelDigest.of(newer)), "the unknown field is covered");
     }
