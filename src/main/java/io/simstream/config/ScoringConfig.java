@@ -80,6 +80,27 @@ public final class ScoringConfig {
     public static final ConfigField SHUTDOWN_TIMEOUT = ConfigField.longValue("shutdown.timeout.ms", 30_000, 0,
             600_000, "How long a shutdown waits for Streams to close.");
 
+    public static final ConfigField DRIFT_ENABLED = ConfigField.bool("drift.enabled", true,
+            "Watch each served model version's scores and inputs against the reference its artifact carries, and"
+                    + " raise DRIFT model events (docs/drift.md).");
+    public static final ConfigField DRIFT_WINDOW = ConfigField.integer("drift.window.pairs", 200, 20, 1_000_000,
+            "Pairs per tumbling window, each tested against the reference; smaller windows react sooner but see"
+                    + " only large shifts.");
+    public static final ConfigField DRIFT_ALPHA = ConfigField.decimal("drift.alpha", 0.001, 1e-9, 0.5,
+            "False-positive probability allowed per window for all tests together (each test at alpha / tests).");
+    public static final ConfigField DRIFT_PERSISTENCE = ConfigField.integer("drift.persistence", 2, 1, 1000,
+            "Consecutive alarming windows that raise an alarm (chance alarms about alpha^persistence per window).");
+    public static final ConfigField DRIFT_REARM = ConfigField.integer("drift.rearm.windows", 5, 1, 1_000_000,
+            "Quiet windows after an alarm before another may be raised: one drift episode, one alarm.");
+    public static final ConfigField DRIFT_SCORE_TEST = ConfigField.bool("drift.score.test", true,
+            "Test the score distribution (KS, with PSI as its effect size); a change in class balance moves it too.");
+    public static final ConfigField DRIFT_MIN_PSI = ConfigField.decimal("drift.min.psi", 0.25, 0, 10,
+            "Least PSI of a window's scores for the score test to count.");
+    public static final ConfigField DRIFT_INPUT_TEST = ConfigField.bool("drift.input.test", true,
+            "Test the model's scaled inputs (label-free covariate shift: their centre and mean squared norm).");
+    public static final ConfigField DRIFT_MIN_INPUT_SHIFT = ConfigField.decimal("drift.min.input.shift", 0.25, 0, 10,
+            "Least input effect for the input tests to count (share of the inputs' RMS spread, or of the norm).");
+
     /** The instance.id value that turns static membership off. */
     public static final String NO_INSTANCE_ID = "none";
     /** The instance.id value that derives it from the host name and state.dir. */
@@ -111,7 +132,8 @@ public final class ScoringConfig {
             INPUT_DIM, CREATE_TOPICS,
             GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
             WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
-            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN, TRUST_MODE, TRUST_KEYS);
+            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN, DRIFT_ENABLED, DRIFT_WINDOW, DRIFT_ALPHA, DRIFT_PERSISTENCE,
+            DRIFT_REARM, DRIFT_SCORE_TEST, DRIFT_MIN_PSI, DRIFT_INPUT_TEST, DRIFT_MIN_INPUT_SHIFT, TRUST_MODE, TRUST_KEYS);
 
     /**
      * The scorer's registry client answers quickly and retries little by itself: RegistryWait does
@@ -126,7 +148,15 @@ public final class ScoringConfig {
             .toList(), OWN_FIELDS);
 
     /** The cluster's checks plus: require without keys would reject every model. */
-    public static final List<CrossCheck> CHECKS = withTrustCheck(ClusterConfig.CHECKS);
+    public static final List<CrossCheck> CHECKS = withDriftCheck(withTrustCheck(ClusterConfig.CHECKS));
+
+    private static List<CrossCheck> withDriftCheck(List<CrossCheck> checks) {
+        List<CrossCheck> c = new ArrayList<>(checks);
+        c.add(new CrossCheck(v -> v.getBoolean(DRIFT_ENABLED) && !v.getBoolean(DRIFT_SCORE_TEST)
+                && !v.getBoolean(DRIFT_INPUT_TEST) ? DRIFT_ENABLED.name() + "=true needs " + DRIFT_SCORE_TEST.name()
+                + " or " + DRIFT_INPUT_TEST.name() + " (or turn drift off)" : null));
+        return List.copyOf(c);
+    }
 
     /** checks plus the one that model.trust.mode=require comes with keys (the retrainer's too). */
     static List<CrossCheck> withTrustCheck(List<CrossCheck> checks) {

@@ -10,6 +10,7 @@ import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.data.SyntheticPairs;
 import io.simstream.deadletter.DeadLetterReason;
+import io.simstream.drift.DriftReferences;
 import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.embedded.EmbeddedRegistry;
 import io.simstream.lifecycle.ModelPublisher;
@@ -22,10 +23,10 @@ import io.simstream.retraining.GateMetric;
 import io.simstream.retraining.OnlineAccuracy;
 import io.simstream.retraining.RetrainService;
 import io.simstream.retraining.RetrainSettings;
+import io.simstream.retraining.RolloutPolicy;
 import io.simstream.scoring.ScoringService;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
-import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import io.simstream.training.Dl4jChallengerTrainer;
 import io.simstream.training.SiameseTrainer;
@@ -37,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,12 +53,20 @@ import java.util.function.Supplier;
 /**
  * The whole system on one machine, without Docker: a real KRaft broker and a real Apicurio
  * registry on free local ports, a bootstrap model, the scoring service, the retrainer and a
- * traffic generator whose distribution shifts halfway, with a live status line. Ends after the
- * duration or on stop(), shuts everything down, and writes summary.json and timeline.png.
+ * traffic generator whose distribution shifts halfway, with a live status line. After the shift the
+ * scorer's drift alarm starts a retraining round on post-shift labels, and the new model goes out as a
+ * shadow, then a canary, then to all traffic, each step on live evidence. Ends after the duration or
+ * on stop(), shuts everything down, and writes summary.json, timeline.png and demo.log (every log line:
+ * the console keeps the status line and the story) to the run folder.
  */
 public final class DemoRunner {
     public static final String MODEL = "default";
     private static final int MIN_LABELS_FOR_ACCURACY = 20;
+    /** Served accuracy that counts as recovered after the shift. */
+    private static final double RECOVERED = 0.9;
+    /** Event types that make the story of a run: printed, marked on the timeline, listed in the summary. */
+    private static final List<String> STORY = List.of("DRIFT", "PUBLISHED", "REJECTED", "PROMOTED", "ROLLED_BACK",
+            "TRAINING_FAILED");
 
     /** trainCsv null = generated data of dimension dim. */
     public record Options(Path trainCsv, int dim, Duration duration, int pairsPerSecond, Duration labelDelay,
@@ -69,8 +77,9 @@ public final class DemoRunner {
     private final PrintStream console;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final List<AutoCloseable> parts = new ArrayList<>();
-    private final List<ModelEvent> events = new CopyOnWriteArrayList<>();
+    private final List<DemoSummary.Step> story = new CopyOnWriteArrayList<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private volatile long startNanos = System.nanoTime();
 
     public DemoRunner(Options options, PrintStream console) {
         this.options = options;
@@ -84,18 +93,22 @@ public final class DemoRunner {
 
     public DemoSummary run() throws IOException, InterruptedException {
         Files.createDirectories(options.out());
-        try {
-            return runParts();
-        } finally {
-            say("shutting down");
-            for (int i = parts.size() - 1; i >= 0; i--) {
-                try {
-                    parts.get(i).close();
-                } catch (Exception e) {
-                    say("  (while closing: " + e.getMessage() + ")");
+        Path logFile = options.out().resolve("demo.log");
+        say("logs of this run: " + logFile);
+        try (DemoLogFile redirected = DemoLogFile.redirect(logFile)) {
+            try {
+                return runParts();
+            } finally {
+                say("shutting down");
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    try {
+                        parts.get(i).close();
+                    } catch (Exception e) {
+                        say("  (while closing: " + e.getMessage() + ")");
+                    }
                 }
+                say("stopped; results in " + options.out().toAbsolutePath());
             }
-            say("stopped; results in " + options.out().toAbsolutePath());
         }
     }
 
@@ -114,16 +127,14 @@ public final class DemoRunner {
 
         Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
         Topics topics = new Topics(TopicNames.DEFAULT, registry, options.partitions());
-        List<TopicSpec<?, ?>> all = topics.all();
-        TopicAdmin.createMissing(client, all);
-        say("  topics: " + all.stream().map(TopicSpec::name).toList());
+        TopicAdmin.createMissing(client, topics.all());
 
         PairDataset bootstrapData = options.trainCsv() != null ? PairCsvReader.read(options.trainCsv())
                 : SyntheticPairs.generate(SyntheticPairs.Spec.of(3000, options.dim(), 1));
         say("training the bootstrap model on " + bootstrapData.size() + " pairs of " + bootstrapData.source() + " ...");
         TrainingConfig training = TrainingConfig.defaults().withMaxEpochs(30);
-        ModelArtifact bootstrap = attempt("bootstrap training", () ->
-                new SiameseTrainer(training, line -> { }).train(bootstrapData).artifact());
+        ModelArtifact bootstrap = attempt("bootstrap training", () -> withDriftReference(
+                new SiameseTrainer(training, line -> { }).train(bootstrapData).artifact(), bootstrapData));
         try (ModelPublisher publisher = new ModelPublisher(client, topics.models(), topics.modelHistory(), Clock.systemUTC())) {
             long v = publisher.publish(bootstrap, MODEL, OptionalLong.empty(), Map.of("source", "demo-bootstrap"))
                     .version();
@@ -136,30 +147,57 @@ public final class DemoRunner {
         endpoints.put("scoring-metrics", "http://localhost:" + scoring.metricsPort() + "/metrics");
         say("  scoring service: metrics, /health, /ready on port " + scoring.metricsPort());
 
-        int everyLabels = Math.max(500, options.pairsPerSecond() * 10);
-        // A window of two rounds' labels: after the shift it fills with the new distribution quickly.
-        RetrainSettings retrain = new RetrainSettings("simstream-demo-retrainer", MODEL, 2 * everyLabels, everyLabels,
-                Duration.ofSeconds(30), Math.min(1000, everyLabels), 0.2, GateMetric.AUC, 0.005, 0.6,
-                Duration.ofMinutes(5), Duration.ofSeconds(10), state.resolve("retrainer").toString(), 200);
-        RetrainService retrainer = start("retrainer", () -> new RetrainService(retrain, client, topics,
+        RetrainService retrainer = start("retrainer", () -> new RetrainService(retrainSettings(state), client, topics,
                 new Dl4jChallengerTrainer(training.withSplit(TrainingConfig.Split.ROW_ORDER, 0.2), true),
                 this::onModelEvent, Clock.systemUTC()).start(0));
         endpoints.put("retrainer-metrics", "http://localhost:" + retrainer.metricsPort() + "/metrics");
-        say("  retrainer: metrics, /health, /ready on port " + retrainer.metricsPort() + " (retrains every "
-                + everyLabels + " labels or 30 s)");
+        say("  retrainer: metrics, /health, /ready on port " + retrainer.metricsPort() + "; retrained models go out"
+                + " as a shadow, then a canary, then to all traffic, on live evidence");
 
         PairSource source = options.trainCsv() != null ? PairSource.replaying(bootstrapData, 7)
                 : PairSource.synthetic(options.dim(), 1000);
         Duration shiftAfter = options.duration().dividedBy(2);
+        startNanos = System.nanoTime();
+        long startMs = System.currentTimeMillis();
         TrafficGenerator traffic = start("traffic generator", () -> new TrafficGenerator(client, topics.pairs(),
                 topics.labeledPairs(), source, new TrafficGenerator.Settings(options.pairsPerSecond(),
                 options.labelDelay(), shiftAfter, 400)).start());
+        ServedAccuracy served = start("served-accuracy reader", () -> new ServedAccuracy(client, topics.decisions(),
+                traffic, startMs));
         say(String.format(Locale.ROOT, "producing %d pairs/s, labels %d ms later; the distribution shifts after %d s;"
                         + " running for %d s (Ctrl-C ends it early)", options.pairsPerSecond(),
                 options.labelDelay().toMillis(), shiftAfter.toSeconds(), options.duration().toSeconds()));
 
-        List<DemoSummary.Sample> timeline = watch(traffic, scoring, retrainer);
-        return summarize(timeline, traffic, scoring, retrainer);
+        List<DemoSummary.Sample> timeline = watch(traffic, scoring, retrainer, served);
+        return summarize(timeline, traffic, scoring, retrainer, served, shiftAfter);
+    }
+
+    /**
+     * The reference the scorer's drift detector compares traffic with: scores and inputs of pairs the
+     * model was not trained on (a fresh synthetic sample of the same distribution; with --train, the
+     * training data itself, which is all the demo has, flagged as not held out).
+     */
+    private ModelArtifact withDriftReference(ModelArtifact model, PairDataset trainedOn) {
+        if (options.trainCsv() != null) {
+            return DriftReferences.capture(model, trainedOn, "training data (demo --train)", false);
+        }
+        return DriftReferences.capture(model, SyntheticPairs.generate(SyntheticPairs.Spec.of(2000, options.dim(), 2)),
+                "held-out synthetic sample", true);
+    }
+
+    /**
+     * Periodic rounds every 10 s of labels (before the shift their candidates are no better than the
+     * champion, so they stay in shadow until the drift supersedes them), drift rounds on 300 post-drift
+     * labels, and rollout bounds sized for 200 pairs/s with labels 2 s late: each stage needs its own
+     * labeled evidence, so a stage costs at least the label delay.
+     */
+    private RetrainSettings retrainSettings(Path state) {
+        int everyLabels = Math.max(500, options.pairsPerSecond() * 10);
+        RetrainSettings periodic = new RetrainSettings("simstream-demo-retrainer", MODEL, 2 * everyLabels, everyLabels,
+                Duration.ofSeconds(30), Math.min(1000, everyLabels), 0.2, GateMetric.AUC, 0.005, 0.6,
+                Duration.ofMinutes(5), Duration.ofSeconds(10), state.resolve("retrainer").toString(), 100);
+        return periodic.withRollout(new RolloutPolicy.Settings(0.05, 0.1, 40, Duration.ofSeconds(40), 50, 30,
+                Duration.ofSeconds(30))).withDriftRounds(300);
     }
 
     private ScoringConfig scoringConfig(EmbeddedKafka kafka, EmbeddedRegistry registry, Path state) {
@@ -173,47 +211,55 @@ public final class DemoRunner {
         return ScoringConfig.of(m);
     }
 
-    private void onModelEvent(ModelEvent e) {
-        events.add(e);
-        say(String.format(Locale.ROOT, "  retraining round: %s %s (%s)", e.getEventType(),
-                e.getChallengerVersion() == null ? "" : "v" + e.getChallengerVersion(), e.getReason()));
+    private double secondsSinceStart() {
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private List<DemoSummary.Sample> watch(TrafficGenerator traffic, ScoringService scoring, RetrainService retrainer)
-            throws InterruptedException {
+    private void onModelEvent(ModelEvent e) {
+        if (!STORY.contains(e.getEventType())) {
+            return;
+        }
+        DemoSummary.Step step = DemoSummary.Step.of(secondsSinceStart(), e);
+        story.add(step);
+        console.println();
+        say(String.format(Locale.ROOT, "  [%4.0fs] %s", step.seconds(), step.describe()));
+    }
+
+    private List<DemoSummary.Sample> watch(TrafficGenerator traffic, ScoringService scoring, RetrainService retrainer,
+                                           ServedAccuracy served) throws InterruptedException {
         List<DemoSummary.Sample> samples = new ArrayList<>();
-        long start = System.nanoTime();
-        long end = start + options.duration().toNanos();
+        long end = startNanos + options.duration().toNanos();
         long lastPairs = 0;
         double lastDecisions = 0;
-        long lastTick = start;
+        double lastTick = 0;
         boolean tty = System.console() != null;
-        Map<Long, OnlineAccuracy> lastCounts = new HashMap<>();
+        OnlineAccuracy lastServed = OnlineAccuracy.EMPTY;
         while (System.nanoTime() < end) {
             if (stopRequested.await(options.statusEvery().toMillis(), TimeUnit.MILLISECONDS)) {
                 break;
             }
-            long now = System.nanoTime();
-            double dt = (now - lastTick) / 1e9;
+            double now = secondsSinceStart();
+            double dt = now - lastTick;
             long pairs = traffic.pairsSent();
             double decisions = scoring.metrics().decisionCount();
-            long version = scoring.liveModel().version();
-            OnlineAccuracy acc = retrainer.metrics().onlineAccuracy().getOrDefault(MODEL + "@" + version,
-                    OnlineAccuracy.EMPTY);
-            // The counts are cumulative per version; the difference since the last reading is the
-            // accuracy of the decisions labeled in this interval, which shows drift and recovery.
-            OnlineAccuracy before = lastCounts.getOrDefault(version, OnlineAccuracy.EMPTY);
-            OnlineAccuracy recent = new OnlineAccuracy(acc.correct() - before.correct(), acc.total() - before.total());
-            lastCounts.put(version, acc);
-            DemoSummary.Sample s = new DemoSummary.Sample((now - start) / 1e9, (pairs - lastPairs) / dt,
-                    (decisions - lastDecisions) / dt, deadLetters(scoring), version,
-                    recent.total() < MIN_LABELS_FOR_ACCURACY ? Double.NaN : recent.accuracy());
+            var deployment = scoring.liveModel().deployment();
+            // Counted when the labels come back (labelDelay after the decisions), all versions together.
+            OnlineAccuracy labeled = servedSoFar(retrainer);
+            OnlineAccuracy recent = new OnlineAccuracy(labeled.correct() - lastServed.correct(),
+                    labeled.total() - lastServed.total());
+            lastServed = labeled;
+            // The decisions made in this interval, judged at once with the labels the generator knows.
+            double madeNow = served.between(lastTick, now, MIN_LABELS_FOR_ACCURACY);
+            DemoSummary.Sample s = new DemoSummary.Sample(now, (pairs - lastPairs) / dt, (decisions - lastDecisions) / dt,
+                    deadLetters(scoring), scoring.liveModel().version(), scoring.liveModel().candidateVersion(),
+                    deployment.rolloutDescription(), recent.total() < MIN_LABELS_FOR_ACCURACY ? Double.NaN
+                    : recent.accuracy(), madeNow);
             samples.add(s);
-            String line = String.format(Locale.ROOT, "[%4.0fs] %s pairs/s %5.0f | decisions %7.0f | dead letters %4d"
-                            + " | model v%d | online accuracy %s", s.seconds(), traffic.isShifted() ? "B" : "A",
-                    s.pairsPerSecond(), decisions, s.deadLetters(), version, Double.isNaN(s.onlineAccuracy()) ? "  n/a"
-                            : String.format(Locale.ROOT, "%.3f (last %d labels; %.3f over all %d of v%d)",
-                            s.onlineAccuracy(), recent.total(), acc.accuracy(), acc.total(), version));
+            String line = String.format(Locale.ROOT, "[%4.0fs] %s pairs/s %4.0f | decisions %6.0f | dead letters %3d"
+                            + " | model v%d%s | accuracy of decisions made %s, of labels back %s",
+                    s.seconds(), traffic.isShifted() ? "B" : "A", s.pairsPerSecond(), decisions, s.deadLetters(),
+                    s.servingVersion(), s.candidateVersion() == 0 ? "" : " + v" + s.candidateVersion() + " "
+                            + s.candidateStage(), format(s.servedAccuracy()), format(s.onlineAccuracy()));
             if (tty) {
                 console.print("\r" + line + "   ");
             } else {
@@ -229,6 +275,23 @@ public final class DemoRunner {
         return samples;
     }
 
+    private static String format(double accuracy) {
+        return Double.isNaN(accuracy) ? "  n/a" : String.format(Locale.ROOT, "%.3f", accuracy);
+    }
+
+    /** Labeled decisions of the demo's model, every version together. */
+    private static OnlineAccuracy servedSoFar(RetrainService retrainer) {
+        long correct = 0;
+        long total = 0;
+        for (var e : retrainer.metrics().onlineAccuracy().entrySet()) {
+            if (e.getKey().startsWith(MODEL + "@")) {
+                correct += e.getValue().correct();
+                total += e.getValue().total();
+            }
+        }
+        return new OnlineAccuracy(correct, total);
+    }
+
     private static long deadLetters(ScoringService scoring) {
         double n = 0;
         for (DeadLetterReason r : DeadLetterReason.values()) {
@@ -238,44 +301,44 @@ public final class DemoRunner {
     }
 
     private DemoSummary summarize(List<DemoSummary.Sample> timeline, TrafficGenerator traffic, ScoringService scoring,
-                                  RetrainService retrainer) throws IOException {
-        List<Long> published = events.stream().filter(e -> "PUBLISHED".equals(e.getEventType()))
-                .map(ModelEvent::getChallengerVersion).toList();
-        List<String> gate = events.stream().map(e -> e.getEventType() + ": " + e.getReason()).toList();
+                                  RetrainService retrainer, ServedAccuracy served, Duration shiftAfter)
+            throws IOException {
+        double shift = shiftAfter.toMillis() / 1000.0;
         Map<String, Double> online = new TreeMap<>();
         retrainer.metrics().onlineAccuracy().forEach((k, v) -> online.put(k, v.accuracy()));
+        DemoSummary.Recovery recovery = DemoSummary.Recovery.after(shift, RECOVERED, timeline, story,
+                second -> served.between(second, second + 1, MIN_LABELS_FOR_ACCURACY));
         DemoSummary summary = new DemoSummary(timeline.isEmpty() ? 0 : timeline.get(timeline.size() - 1).seconds(),
                 traffic.pairsSent(), traffic.labelsSent(), traffic.brokenSent(), (long) scoring.metrics().decisionCount(),
-                deadLetters(scoring), scoring.liveModel().version(), published, gate, online, endpoints, timeline);
+                deadLetters(scoring), scoring.liveModel().version(), List.copyOf(story), recovery, online, endpoints,
+                timeline);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(options.out().resolve("summary.json").toFile(), summary);
-        writeTimeline(timeline);
+        writeTimeline(timeline, shift);
         say(String.format(Locale.ROOT, "summary: %d pairs sent (%d broken on purpose), %d decisions, %d dead letters,"
-                        + " models published by the retrainer: %s, serving v%d, online accuracy %s",
-                summary.pairsSent(), summary.brokenSent(), summary.decisions(), summary.deadLetters(), published,
-                summary.servingVersion(), online));
+                        + " serving v%d; online accuracy by version %s", summary.pairsSent(), summary.brokenSent(),
+                summary.decisions(), summary.deadLetters(), summary.servingVersion(), online));
+        say("  " + recovery.describe());
         return summary;
     }
 
-    private void writeTimeline(List<DemoSummary.Sample> timeline) throws IOException {
+    private void writeTimeline(List<DemoSummary.Sample> timeline, double shift) throws IOException {
         int n = timeline.size();
         double[] t = new double[n];
         double[] rate = new double[n];
         double[] acc = new double[n];
-        TreeMap<Double, String> markers = new TreeMap<>();
-        long version = 0;
         for (int i = 0; i < n; i++) {
             DemoSummary.Sample s = timeline.get(i);
             t[i] = s.seconds();
             rate[i] = s.decisionsPerSecond();
-            acc[i] = s.onlineAccuracy();
-            if (s.servingVersion() != version) {
-                version = s.servingVersion();
-                markers.put(s.seconds(), "v" + version);
-            }
+            acc[i] = s.servedAccuracy();
         }
-        markers.put(options.duration().dividedBy(2).toMillis() / 1000.0, "shift");
-        Plots.timeline(t, rate, acc, markers, "simstream demo: throughput and live accuracy",
+        TreeMap<Double, String> markers = new TreeMap<>();
+        markers.put(shift, "shift");
+        for (DemoSummary.Step step : story) {
+            markers.merge(step.seconds(), step.marker(), (a, b) -> a + ", " + b);
+        }
+        Plots.timeline(t, rate, acc, markers, "simstream demo: throughput, accuracy of the decisions made, rollout steps",
                 options.out().resolve("timeline.png"));
     }
 

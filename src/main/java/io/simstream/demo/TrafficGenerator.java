@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -54,6 +56,14 @@ public final class TrafficGenerator implements AutoCloseable {
     private final AtomicLong brokenSent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private volatile Instant started;
+    /** The true label of each recent pair, for judging the decisions as they are made (bounded). */
+    private final Map<String, Boolean> truth = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 200_000;
+                }
+            });
     private volatile boolean shiftAnnounced;
 
     public TrafficGenerator(Map<String, Object> clientConfig, TopicSpec<String, VectorPair> pairsTopic,
@@ -94,6 +104,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 }
                 VectorPair pair = VectorPair.newBuilder().setId(id).setLeft(Vectors.toList(batch.left()[i]))
                         .setRight(Vectors.toList(batch.right()[i])).setEventTime(now).build();
+                truth.put(id, batch.labels()[i] == 1);
                 send(pairsTopic.name(), id, pairsTopic.valueSerde().serializer().serialize(pairsTopic.name(), pair));
                 labels.add(LabeledPair.newBuilder().setId(id).setLeft(pair.getLeft()).setRight(pair.getRight())
                         .setSame(batch.labels()[i] == 1).setLabeledAt(now).setEventTime(now).setSource("demo").build());
@@ -132,6 +143,11 @@ public final class TrafficGenerator implements AutoCloseable {
                 LOG.error("could not send to {}: {}", topic, e.getMessage());
             }
         });
+    }
+
+    /** The true label of a pair this generator sent recently, or null. */
+    public Boolean labelOf(String pairId) {
+        return truth.get(pairId);
     }
 
     public boolean isShifted() {

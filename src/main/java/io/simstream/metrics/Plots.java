@@ -18,6 +18,7 @@ import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.statistics.HistogramType;
@@ -68,7 +69,7 @@ public final class Plots {
     public static void timeline(double[] seconds, double[] decisionsPerSecond, double[] accuracy,
                                 SortedMap<Double, String> markers, String title, Path file) throws IOException {
         XYSeries rate = new XYSeries("decisions/s");
-        XYSeries acc = new XYSeries("online accuracy of the live model, per interval");
+        XYSeries acc = new XYSeries("accuracy of the decisions made, per interval");
         for (int i = 0; i < seconds.length; i++) {
             rate.add(seconds[i], decisionsPerSecond[i]);
             if (!Double.isNaN(accuracy[i])) {
@@ -80,14 +81,16 @@ public final class Plots {
         XYPlot top = linePlot(new XYSeriesCollection(rate), "decisions/s");
         XYPlot bottom = linePlot(new XYSeriesCollection(acc), "accuracy");
         for (XYPlot p : List.of(top, bottom)) {
-            markers.forEach((t, label) -> {
-                ValueMarker m = new ValueMarker(t, Color.GRAY,
-                        new BasicStroke(1.5f));
-                m.setLabel(label);
+            int i = 0;
+            for (var e : markers.entrySet()) {
+                ValueMarker m = new ValueMarker(e.getKey(), Color.GRAY, new BasicStroke(1.5f));
+                m.setLabel(e.getValue());
                 m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
                 m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                // Steps close in time would print over each other: each label one line lower than the last.
+                m.setLabelOffset(new RectangleInsets(4 + 13 * (i++ % 4), 2, 2, 2));
                 p.addDomainMarker(m);
-            });
+            }
         }
         plot.add(top, 1);
         plot.add(bottom, 1);

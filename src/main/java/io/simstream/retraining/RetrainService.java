@@ -318,6 +318,7 @@ public final class RetrainService implements AutoCloseable {
             if (answered) {
                 continue;
             }
+            eventListener.accept(drift.event());
             driftPoint = driftPoint == null || drift.onset().isAfter(driftPoint) ? drift.onset() : driftPoint;
             int dropped = window.dropObservedBefore(driftPoint);
             driftRoundDue = true;

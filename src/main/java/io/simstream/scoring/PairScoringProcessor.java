@@ -1,6 +1,7 @@
 package io.simstream.scoring;
 
 import io.simstream.RateLimitedLog;
+import io.simstream.avro.ModelEvent;
 import io.simstream.avro.OriginalHeader;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
@@ -97,6 +98,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
     private final RegistryWait registryWait;
     private final Clock clock;
     private final WaitingBuffer buffer;
+    private final DriftMonitors drift;
     private ProcessorContext<byte[], ScoringOutcome> context;
     private KeyValueStore<String, byte[]> waiting;
     private long nextSeq;
@@ -113,6 +115,7 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
         this.registryWait = runtime.pairWait();
         this.clock = runtime.clock();
         this.buffer = runtime.waiting();
+        this.drift = runtime.drift();
     }
 
     @Override
@@ -292,8 +295,11 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
             return deadLetter(arrived, violation);
         }
         try {
-            PairDecision decision = score(serving, pair);
-            return other == null ? ScoringOutcome.of(decision) : ScoringOutcome.of(decision, shadow(other, pair, arrived));
+            List<ModelEvent> events = new ArrayList<>(0);
+            PairDecision decision = score(serving, pair, events);
+            metrics.decision();
+            PairDecision shadow = other == null ? null : shadow(other, pair, arrived, events);
+            return ScoringOutcome.of(decision, shadow, events);
         } catch (RuntimeException e) {
             if (ErrorDeadLetters.isInfrastructure(e)) {
                 throw e;
@@ -317,13 +323,13 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
      * fate: a pair the shadow cannot score (another input dimension, an unexpected error) still gets
      * its decision, only without a shadow, and the miss is counted.
      */
-    private PairDecision shadow(LoadedModel other, VectorPair pair, Arrived arrived) {
+    private PairDecision shadow(LoadedModel other, VectorPair pair, Arrived arrived, List<ModelEvent> events) {
         if (other.inputDim() != pair.getLeft().size()) {
             metrics.shadowSkipped("dimension");
             return null;
         }
         try {
-            PairDecision d = score(other, pair);
+            PairDecision d = score(other, pair, events);
             metrics.shadowDecision();
             return d;
         } catch (RuntimeException e) {
@@ -337,13 +343,14 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
         }
     }
 
-    private PairDecision score(LoadedModel model, VectorPair pair) {
+    /** The model's decision of the pair; a drift alarm the pair raises for this model goes to events. */
+    private PairDecision score(LoadedModel model, VectorPair pair, List<ModelEvent> events) {
         float[] left = Vectors.toArray(pair.getLeft());
         float[] right = Vectors.toArray(pair.getRight());
         long start = System.nanoTime();
         float score = model.scorer().score(left, right);
         metrics.scored(System.nanoTime() - start);
-        metrics.decision();
+        drift.observe(model, pair.getEventTime().toEpochMilli(), score, left, right).ifPresent(events::add);
         return PairDecision.newBuilder()
                 .setPairId(pair.getId())
                 .setScore(score)

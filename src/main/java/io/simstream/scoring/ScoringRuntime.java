@@ -13,10 +13,11 @@ import java.util.Objects;
  *
  * @param pairWait  bounded: a stream thread waiting out a registry fault holds a transaction
  * @param modelWait used by the global thread, which holds none
+ * @param drift     this instance's drift detectors
  */
 public record ScoringRuntime(String applicationId, LiveModel live, ModelLoader loader, ScoringMetrics metrics,
                              WaitingBuffer waiting, Duration drainInterval, RegistryWait pairWait,
-                             RegistryWait modelWait, Clock clock) {
+                             RegistryWait modelWait, Clock clock, DriftMonitors drift) {
     public ScoringRuntime {
         Objects.requireNonNull(applicationId, "applicationId");
         Objects.requireNonNull(live, "live");
@@ -27,9 +28,10 @@ public record ScoringRuntime(String applicationId, LiveModel live, ModelLoader l
         Objects.requireNonNull(pairWait, "pairWait");
         Objects.requireNonNull(modelWait, "modelWait");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(drift, "drift");
     }
 
-    /** Unbounded waiting buffer, unbounded registry waits, 100 ms drains, the system clock: change what a test is about. */
+    /** Unbounded waiting buffer, unbounded registry waits, 100 ms drains, the system clock, no drift detection: change what a test is about. */
     public static Builder builder(String applicationId, LiveModel live, ModelLoader loader, ScoringMetrics metrics) {
         return new Builder(applicationId, live, loader, metrics);
     }
@@ -44,6 +46,7 @@ public record ScoringRuntime(String applicationId, LiveModel live, ModelLoader l
         private RegistryWait pairWait = RegistryWait.unbounded();
         private RegistryWait modelWait = RegistryWait.unbounded();
         private Clock clock = Clock.systemUTC();
+        private DriftMonitors drift = DriftMonitors.OFF;
 
         private Builder(String applicationId, LiveModel live, ModelLoader loader, ScoringMetrics metrics) {
             this.applicationId = applicationId;
@@ -57,10 +60,11 @@ public record ScoringRuntime(String applicationId, LiveModel live, ModelLoader l
         public Builder pairWait(RegistryWait v) { pairWait = v; return this; }
         public Builder modelWait(RegistryWait v) { modelWait = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        public Builder drift(DriftMonitors v) { drift = v; return this; }
 
         public ScoringRuntime build() {
             return new ScoringRuntime(applicationId, live, loader, metrics, waiting, drainInterval, pairWait, modelWait,
-                    clock);
+                    clock, drift);
         }
     }
 }

@@ -78,8 +78,11 @@ public final class ScoringService implements AutoCloseable {
                 metrics::modelUntrusted);
         LOG.info("model trust: {}", trust.describe());
         ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC(), trust);
+        String instance = StaticMembership.groupInstanceId(config);
+        DriftMonitors drift = new DriftMonitors(settings.drift(), meters, live,
+                instance != null ? instance : StaticMembership.hostName());
         this.topology = ScoringTopology.build(topics, new ScoringRuntime(settings.applicationId(), live, loader, metrics,
-                waiting, settings.drainInterval(), pairWait, modelWait, Clock.systemUTC()));
+                waiting, settings.drainInterval(), pairWait, modelWait, Clock.systemUTC(), drift));
     }
 
     /**
@@ -136,7 +139,8 @@ public final class ScoringService implements AutoCloseable {
         }
         phase = "checking the models topic";
         TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
-        for (TopicSpec<?, ?> out : List.of(topics.decisions(), topics.decisionsShadow(), topics.deadLetters())) {
+        for (TopicSpec<?, ?> out : List.of(topics.decisions(), topics.decisionsShadow(), topics.deadLetters(),
+                topics.modelEvents())) {
             phase = "resolving the schema of output topic " + out.name();
             if (out.valueSerde() instanceof AvroSerde<?> serde) {
                 int id = startupWait.call("resolve the schema of output topic " + out.name(),

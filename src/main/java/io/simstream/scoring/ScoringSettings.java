@@ -2,6 +2,7 @@ package io.simstream.scoring;
 
 import io.simstream.config.ScoringConfig;
 import io.simstream.config.TopicSettings;
+import io.simstream.drift.DriftSettings;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,7 @@ public record ScoringSettings(String applicationId, String modelName, int inputD
                               boolean createTopics, int threads, String stateDir, long rocksDbMemoryBytes,
                               Duration drainInterval, int waitingMaxPairs, long waitingMaxBytes, int waitingDrainBatch,
                               int metricsPort, Duration registryWait, Duration shutdownTimeout,
-                              Duration sessionTimeout, boolean leaveGroupOnShutdown) {
+                              Duration sessionTimeout, boolean leaveGroupOnShutdown, DriftSettings drift) {
     public static ScoringSettings from(ScoringConfig c) {
         return new ScoringSettings(c.get(ScoringConfig.APPLICATION_ID), c.get(ScoringConfig.MODEL_NAME),
                 c.getInt(ScoringConfig.INPUT_DIM), c.getInt(TopicSettings.PAIR_PARTITIONS),
@@ -23,6 +24,11 @@ public record ScoringSettings(String applicationId, String modelName, int inputD
                 c.getInt(ScoringConfig.METRICS_PORT), Duration.ofMillis(c.getLong(ScoringConfig.REGISTRY_WAIT)),
                 Duration.ofMillis(c.getLong(ScoringConfig.SHUTDOWN_TIMEOUT)),
                 Duration.ofMillis(c.getLong(ScoringConfig.SESSION_TIMEOUT)),
-                c.getBoolean(ScoringConfig.LEAVE_GROUP_ON_SHUTDOWN));
+                c.getBoolean(ScoringConfig.LEAVE_GROUP_ON_SHUTDOWN),
+                new DriftSettings(c.getBoolean(ScoringConfig.DRIFT_ENABLED), c.getInt(ScoringConfig.DRIFT_WINDOW),
+                        c.values().getDouble(ScoringConfig.DRIFT_ALPHA), c.getInt(ScoringConfig.DRIFT_PERSISTENCE),
+                        c.getInt(ScoringConfig.DRIFT_REARM), c.getBoolean(ScoringConfig.DRIFT_SCORE_TEST),
+                        c.values().getDouble(ScoringConfig.DRIFT_MIN_PSI), c.getBoolean(ScoringConfig.DRIFT_INPUT_TEST),
+                        c.values().getDouble(ScoringConfig.DRIFT_MIN_INPUT_SHIFT)));
     }
 }

@@ -1,6 +1,7 @@
 package io.simstream.scoring;
 
 import io.simstream.topics.Topics;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
@@ -41,6 +42,11 @@ public final class ScoringTopology {
         outcomes.filter((k, v) -> v.hasShadow(), Named.as("shadows-only"))
                 .mapValues(ScoringOutcome::shadow, Named.as("to-shadow-decision"))
                 .to(topics.decisionsShadow().name(), topics.shadowDecisionsByKeyBytes());
+        // A drift alarm goes out with the pair whose window raised it, keyed by model name.
+        outcomes.filter((k, v) -> v.hasEvents(), Named.as("with-events"))
+                .flatMap((k, v) -> v.events().stream().map(e -> KeyValue.pair(e.getModelName(), e)).toList(),
+                        Named.as("to-model-events"))
+                .to(topics.modelEvents().name(), topics.modelEvents().produced());
         outcomes.filter((k, v) -> !v.isDecision(), Named.as("dead-letters-only"))
                 .mapValues(ScoringOutcome::deadLetter, Named.as("to-dead-letter"))
                 .to(topics.deadLetters().name(), topics.deadLettersByKeyBytes());
