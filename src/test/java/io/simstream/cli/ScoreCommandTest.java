@@ -1,5 +1,6 @@
 package io.simstream.cli;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,6 @@ import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
-import io.simstream.scoring.TestModels;
 import io.simstream.testkit.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.simstream.cli;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class ServeProcessTest {
         Await.until("/ready to say no model yet", () -> serve.http("/ready"),
                 body -> body.equals("503 no model 'default' loaded yet\n"), Duration.ofSeconds(90));
         Path modelDir = Files.createDirectories(dir.resolve("model"));
-        io.simstream.scoring.ScoringCliFixtures.model(8).write(modelDir.resolve("model.simstream"));
+        io.simstream.testkit.TestModels.random(8, 1).write(modelDir.resolve("model.simstream"));
         int published = Main.commandLine().execute("publish", "--model", modelDir.toString(),
                 "--bootstrap", KAFKA.bootstrapServers(), "--registry-url", SharedRegistry.url(),
                 "--topic", names.models(), "--meta", "source=test");

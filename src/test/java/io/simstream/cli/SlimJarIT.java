@@ -1,5 +1,6 @@
 package io.simstream.cli;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,7 +113,7 @@ class SlimJarIT {
             Await.until("/ready to say no model yet", () -> http(port, "/ready"),
                     body -> body.contains("no model 'default' loaded yet"), Duration.ofSeconds(120));
             Path model = dir.resolve("model.simstream");
-            io.simstream.scoring.ScoringCliFixtures.model(8).write(model);
+            io.simstream.testkit.TestModels.random(8, 1).write(model);
             Path publishLog = dir.resolve("publish.log");
             Process publish = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "publish", "--model", model.toString(),
                     "--bootstrap", KAFKA.bootstrapServers(), "--registry-url", SharedRegistry.url(),

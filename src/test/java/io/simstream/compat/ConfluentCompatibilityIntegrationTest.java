@@ -1,5 +1,6 @@
 package io.simstream.compat;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -153,7 +154,7 @@ class ConfluentCompatibilityIntegrationTest {
                             .registryClientSettings());
             Topics topics = new Topics(names, viaProxy, 1);
             TopicAdmin.createMissing(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics.all());
-            ModelArtifact model = io.simstream.scoring.TestModelsAccess.random(DIM, 5);
+            ModelArtifact model = io.simstream.testkit.TestModels.random(DIM, 5);
             try (ModelPublisher publisher = new ModelPublisher(Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
                     topics.models(), topics.modelHistory(), Clock.systemUTC())) {
                 publisher.publish(model, "default", OptionalLong.empty(), Map.of());
@@ -257,8 +258,8 @@ class ConfluentCompatibilityIntegrationTest {
                      Serdes.String().serializer(), new Topics(names, serveSide, 1).pairs().valueSerde().serializer());
              TopicReader<byte[], byte[]> decisions = new TopicReader<>(KAFKA.bootstrapServers(), names.decisions(), 1,
                      Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer())) {
-            publisher.publish(io.simstream.scoring.TestModelsAccess.random(DIM, 5), "default", OptionalLong.empty(), Map.of());
-            pairs.send(new ProducerRecord<>(names.pairs(), "a", io.simstream.scoring.TestModelsAccess.pair("a", DIM))).get();
+            publisher.publish(io.simstream.testkit.TestModels.random(DIM, 5), "default", OptionalLong.empty(), Map.of());
+            pairs.send(new ProducerRecord<>(names.pairs(), "a", io.simstream.testkit.TestModels.pair("a", DIM))).get();
             Await.until("a decision", decisions::poll, l -> !l.isEmpty(), Duration.ofMinutes(3));
         }
         ConfluentRegistryClient check = SharedRegistry.newClient();
@@ -272,7 +273,7 @@ class ConfluentCompatibilityIntegrationTest {
     @Test
     void publishOnAnEmptyClusterCreatesACompactedModelsTopicAndServeRefusesANonCompactedOne() throws Exception {
         Path model = dir.resolve("model.simstream");
-        Files.write(model, io.simstream.scoring.TestModelsAccess.random(DIM, 9).toBytes());
+        Files.write(model, io.simstream.testkit.TestModels.random(DIM, 9).toBytes());
         String topic = SharedRegistry.unique("models");
         int exit = Main.run("publish", "--model", model.toString(), "--bootstrap", KAFKA.bootstrapServers(),
                 "--registry-url", SharedRegistry.url(), "--topic", topic);
@@ -307,7 +308,7 @@ class ConfluentCompatibilityIntegrationTest {
                     return e.toString();
                 }
             }, "2000"::equals, Duration.ofSeconds(60));
-            ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(64, 9);
+            ModelArtifact artifact = io.simstream.testkit.TestModels.random(64, 9);
             UserInputException tooSmall = assertThrows(UserInputException.class, () -> io.simstream.topics.TopicChecks
                     .requireModelsTopic(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), small,
                             io.simstream.lifecycle.ModelRecords.sizeOf(artifact, "default", Map.of())));

@@ -1,5 +1,6 @@
 package io.simstream.compat;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class SaslPlaintextIntegrationTest {
     @Test
     void publishAndProduceReachASaslPlaintextListenerAndTheRegistryInheritsTheSaslUser() throws Exception {
         Path model = dir.resolve("model.simstream");
-        Files.write(model, io.simstream.scoring.TestModelsAccess.random(8, 3).toBytes());
+        Files.write(model, io.simstream.testkit.TestModels.random(8, 3).toBytes());
         String topic = SharedRegistry.unique("models");
         try (RegistryProxy auth = RegistryProxy.basicAuth(SharedRegistry.url(), "plain-admin", "plain-admin-secret")) {
             int published = Main.run("publish", "--model", model.toString(), "--bootstrap", bootstrap,
@@ -134,7 +135,7 @@ class SaslPlaintextIntegrationTest {
     @Test
     void modelsDlqAndScoreReadTheSameSecuredSettingsFromAFile() throws Exception {
         String prefix = SharedRegistry.unique("sasl-ops") + "-";
-        io.simstream.model.ModelArtifact artifact = io.simstream.scoring.TestModelsAccess.random(4, 7);
+        io.simstream.model.ModelArtifact artifact = io.simstream.testkit.TestModels.random(4, 7);
         Path model = dir.resolve("model.simstream");
         Files.write(model, artifact.toBytes());
         try (RegistryProxy auth = RegistryProxy.basicAuth(SharedRegistry.url(), "plain-admin", "plain-admin-secret")) {

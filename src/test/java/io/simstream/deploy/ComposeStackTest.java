@@ -1,5 +1,6 @@
 package io.simstream.deploy;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.simstream.avro.PairDecision;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
-import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.CliRun;
 import io.simstream.testkit.HttpGet;
@@ -105,7 +105,7 @@ class ComposeStackTest {
     /** The operator's way in: the CLI's publish, run in this JVM against the ports on 127.0.0.1. */
     private static void publish(StackPorts ports, String registryUrl, Path dir) throws Exception {
         Path model = Files.createDirectories(dir.resolve("model"));
-        ScoringCliFixtures.model(DIM).write(model.resolve("model.simstream"));
+        TestModels.random(DIM, 1).write(model.resolve("model.simstream"));
         CliRun run = CliRun.of("publish", "--model", model.toString(), "--bootstrap", ports.kafkaBootstrap(),
                 "--registry-url", registryUrl, "--name", "default", "--version", String.valueOf(PUBLISHED),
                 "--meta", "source=compose-test");

@@ -1,5 +1,6 @@
 package io.simstream.deploy;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +12,6 @@ import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
-import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.Decisions;
 import io.simstream.testkit.HttpGet;
@@ -123,7 +123,7 @@ class ServeImageTest {
         String metricsBase = "http://127.0.0.1:" + serve.getMappedPort(METRICS_PORT);
         Await.until("serve waiting for a model", () -> HttpGet.statusAndBody(metricsBase + "/ready"), b -> b.startsWith("503"), WAIT);
         Path modelDir = Files.createDirectories(dir.resolve("model"));
-        ScoringCliFixtures.model(DIM).write(modelDir.resolve("model.simstream"));
+        TestModels.random(DIM, 1).write(modelDir.resolve("model.simstream"));
         assertEquals(0, Main.commandLine().execute("publish", "--model", modelDir.toString(), "--bootstrap", bootstrap,
                 "--registry-url", registryUrl, "--topic", names.models()));
         Await.until("serve ready with v1", () -> HttpGet.statusAndBody(metricsBase + "/ready"),

@@ -1,5 +1,6 @@
 package io.simstream.drift;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +15,6 @@ import io.simstream.data.SyntheticPairs;
 import io.simstream.model.EncoderMember;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
-import io.simstream.scoring.TestModels;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

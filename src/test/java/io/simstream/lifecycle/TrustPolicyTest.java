@@ -1,5 +1,6 @@
 package io.simstream.lifecycle;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,6 @@ import io.simstream.avro.ModelRecord;
 import io.simstream.config.ScoringConfig;
 import io.simstream.model.DenseLayer;
 import io.simstream.model.ModelArtifact;
-import io.simstream.scoring.TestModels;
 import io.simstream.signing.ArtifactSigner;
 import io.simstream.signing.KeyFiles;
 import io.simstream.signing.TestKeys;

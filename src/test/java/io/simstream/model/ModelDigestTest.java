@@ -1,5 +1,6 @@
 package io.simstream.model;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
-import io.simstream.scoring.TestModels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

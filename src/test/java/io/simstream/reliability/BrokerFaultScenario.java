@@ -1,5 +1,6 @@
 package io.simstream.reliability;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.Decisions;
 import io.simstream.testkit.PairStream;
@@ -65,7 +65,7 @@ final class BrokerFaultScenario {
                      Serdes.String().deserializer(), topics.deadLetters().valueSerde().deserializer())) {
             try {
                 Path modelDir = Files.createDirectories(dir.resolve("model"));
-                ScoringCliFixtures.model(DIM).write(modelDir.resolve("model.simstream"));
+                TestModels.random(DIM, 1).write(modelDir.resolve("model.simstream"));
                 assertEquals(0, Main.commandLine().execute("publish", "--model", modelDir.toString(), "--bootstrap",
                         bootstrap, "--registry-url", registryUrl, "--topic", names.models()));
                 Await.until("serve ready", () -> serve.http("/ready"), b -> b.startsWith("200"), Duration.ofSeconds(180));

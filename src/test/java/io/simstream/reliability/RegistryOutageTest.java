@@ -1,5 +1,6 @@
 package io.simstream.reliability;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import io.simstream.embedded.EmbeddedRegistry;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
-import io.simstream.scoring.ScoringCliFixtures;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.Decisions;
@@ -187,7 +187,7 @@ class RegistryOutageTest {
 
     private void publishModel(TopicNames names) throws Exception {
         Path modelDir = Files.createDirectories(dir.resolve("model"));
-        ScoringCliFixtures.model(DIM).write(modelDir.resolve("model.simstream"));
+        TestModels.random(DIM, 1).write(modelDir.resolve("model.simstream"));
         assertEquals(0, Main.commandLine().execute("publish", "--model", modelDir.toString(), "--bootstrap",
                 KAFKA.bootstrapServers(), "--registry-url", registry.url(), "--topic", names.models()));
     }

@@ -1,5 +1,6 @@
 package io.simstream.retraining;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.PublishFencedException;
-import io.simstream.scoring.TestModels;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;

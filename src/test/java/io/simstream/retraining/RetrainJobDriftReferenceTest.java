@@ -1,5 +1,6 @@
 package io.simstream.retraining;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import io.simstream.data.PairDataset;
 import io.simstream.drift.DriftReference;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
-import io.simstream.scoring.TestModels;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;

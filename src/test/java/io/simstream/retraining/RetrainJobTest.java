@@ -1,12 +1,12 @@
 package io.simstream.retraining;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.avro.ModelEvent;
 import io.simstream.model.ModelArtifact;
-import io.simstream.scoring.TestModels;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,5 +1,6 @@
 package io.simstream.retraining;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +13,6 @@ import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.config.RetrainConfig;
 import io.simstream.model.ModelArtifact;
-import io.simstream.scoring.TestModels;
 import io.simstream.signing.KeyFiles;
 import io.simstream.signing.TestKeys;
 import io.simstream.signing.TrustedKeys;

@@ -1,11 +1,11 @@
 package io.simstream.retraining;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.simstream.data.SyntheticPairs;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.scoring.TestModelsAccess;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.PythonSchemaRegistry;
@@ -50,8 +50,8 @@ class RetrainRegistryVersionsIntegrationTest {
         ConfluentRegistryClient direct = SharedRegistry.newClient();
         Map<String, Integer> before = counts(direct, List.copyOf(subjects.keySet()));
         try (RetrainHarness h = new RetrainHarness(KAFKA.bootstrapServers(), url, SharedRegistry.newClient(), prefix)) {
-            h.publish(TestModelsAccess.random(DIM, 1));
-            ChallengerTrainer trainer = (data, champion) -> TestModelsAccess.random(DIM, 2);
+            h.publish(TestModels.random(DIM, 1));
+            ChallengerTrainer trainer = (data, champion) -> TestModels.random(DIM, 2);
             RetrainService r = h.startRetrainer(h.settings("r", 200, 100, 100), trainer);
             Await.until("retrainer active", r::isActive, a -> a, WAIT);
             h.sendLabels(SyntheticPairs.generate(SyntheticPairs.Spec.of(150, DIM, 3)), "l-", null);

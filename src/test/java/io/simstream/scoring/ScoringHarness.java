@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.testkit.TestModels;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;

@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -257,7 +258,8 @@ class ScoringTopologyTest {
         publish(v1, 1);
 
         ModelRecord badSha = ModelRecords.of(TestModels.random(DIM, 2), "default", 2, Map.of(), Instant.now());
-        badSha.setSha256("00" + badSha.getSha256().substring(2));
+        String sha = badSha.getSha256();
+        badSha.setSha256((sha.charAt(0) == '0' ? "1" : "0") + sha.substring(1));
         models.pipeInput("default", badSha);
 
         ModelRecord corrupt = ModelRecords.of(TestModels.random(DIM, 3), "default", 3, Map.of(), Instant.now());

@@ -1,5 +1,6 @@
 package io.simstream.signing;
 
+import io.simstream.testkit.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.simstream.UserInputException;
 import io.simstream.model.ModelArtifact;
-import io.simstream.scoring.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

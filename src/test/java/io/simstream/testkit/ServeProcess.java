@@ -55,10 +55,7 @@ public final class ServeProcess implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SIMSTREAM_REGISTRY_URL", registryUrl);
         env.put("SIMSTREAM_APPLICATION_ID", appId);
-        env.put("SIMSTREAM_TOPIC_PAIRS", names.pairs());
-        env.put("SIMSTREAM_TOPIC_DECISIONS", names.decisions());
-        env.put("SIMSTREAM_TOPIC_MODELS", names.models());
-        env.put("SIMSTREAM_TOPIC_DLQ", names.deadLetters());
+        names.asSettings().forEach((k, v) -> env.put(io.simstream.config.ConfigField.envName(k), v));
         env.put("SIMSTREAM_TOPIC_PAIRS_PARTITIONS", String.valueOf(partitions));
         env.put("SIMSTREAM_STATE_DIR", stateDir);
         env.put("SIMSTREAM_METRICS_PORT", String.valueOf(metricsPort));

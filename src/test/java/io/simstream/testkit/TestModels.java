@@ -1,4 +1,4 @@
-package io.simstream.scoring;
+package io.simstream.testkit;
 
 import io.simstream.avro.VectorPair;
 import io.simstream.model.DenseLayer;
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Small random models and pairs for the scoring tests (no training needed). */
+/** Small random models and pairs for tests (no training needed). */
 public final class TestModels {
     private TestModels() {
     }
@@ -55,6 +55,11 @@ public final class TestModels {
             v.add((float) rnd.nextGaussian());
         }
         return v;
+    }
+
+    /** A pair whose vectors are fixed by its id (the same id always gives the same pair). */
+    public static VectorPair pair(String id, int dim) {
+        return pair(id, new Random(id.hashCode()), dim);
     }
 
     public static VectorPair pair(String id, Random rnd, int dim) {
