@@ -17,6 +17,7 @@ import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.PublishAbortedException;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.metrics.MetricsServer;
+import io.simstream.metrics.StreamsStoreTags;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.topics.TopicAdmin;
@@ -125,6 +126,7 @@ public final class RetrainService implements AutoCloseable {
         this.eventListener = eventListener;
         this.clock = clock;
         this.window = new TrainingWindow(settings.windowSize());
+        meters.config().meterFilter(new StreamsStoreTags());
         this.metrics = new RetrainMetrics(meters, window::size, () -> active ? 1 : 0);
         this.deadLetters = new DeadLetters(settings.applicationId(), clock);
         this.rollout = new RolloutController(settings, this.clientConfig, topics, clock, this::emitted, metrics);

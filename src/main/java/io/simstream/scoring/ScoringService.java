@@ -10,6 +10,7 @@ import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.lifecycle.TrustPolicy;
 import io.simstream.metrics.MetricsServer;
+import io.simstream.metrics.StreamsStoreTags;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicSpec;
@@ -65,6 +66,7 @@ public final class ScoringService implements AutoCloseable {
         this.settings = ScoringSettings.from(config);
         this.live = new LiveModel(settings.modelName());
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().meterFilter(new StreamsStoreTags());
         this.metrics = new ScoringMetrics(meters, live);
         // Pairs are input: their subject is read, never written.
         this.topics = Topics.forScorer(TopicNames.of(config.values()), registry, settings.pairPartitions());

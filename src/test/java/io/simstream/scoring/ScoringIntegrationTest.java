@@ -157,6 +157,28 @@ class ScoringIntegrationTest {
         });
     }
 
+    /**
+     * Both kinds of state store report their Kafka Streams metrics on /metrics: the waiting pairs' in-memory
+     * store and the models' RocksDB store used to clash on their tag names, so whichever registered second
+     * was silently missing.
+     */
+    @Test
+    void theStoreMetricsOfBothStoreKindsReachMetrics() throws Exception {
+        try (ScoringHarness h = harness("store-metrics")) {
+            ScoringService a = h.start("a");
+            h.publish(1);
+            h.sendPairs(0, 20);
+            Await.until("20 decisions", h.decisions::poll, l -> l.size() >= 20, WAIT);
+            String scrape = Await.until("state-store metrics of both kinds", () -> a.meterRegistry().scrape(),
+                    m -> m.contains("store_type=\"in-memory\"") && m.contains("store_type=\"rocksdb\""), WAIT);
+            List<String> kinds = scrape.lines().filter(l -> l.startsWith("kafka_stream_state_"))
+                    .map(l -> l.replaceAll(".*store_type=\"([^\"]+)\".*", "$1")).distinct().sorted().toList();
+            assertTrue(kinds.containsAll(List.of("in-memory", "rocksdb")), "store kinds on /metrics: " + kinds);
+            assertTrue(scrape.lines().anyMatch(l -> l.startsWith("kafka_stream_state_")
+                    && l.contains("state_id=\"waiting-pairs\"")), "the waiting store's own metrics");
+        }
+    }
+
     @Test
     void twoInstancesShareThePairsAndBothFollowASwap() throws Exception {
         try (ScoringHarness h = harness("pair-of-apps")) {
