@@ -1,10 +1,12 @@
 package io.simstream.scoring;
 
+import io.simstream.RateLimitedLog;
 import io.simstream.avro.DeadLetter;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.deadletter.DeadLetters;
 import io.simstream.registry.RegistryException;
 import io.simstream.registry.SerdeException;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     public static final String APPLICATION = "simstream.application";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+    /** One line per record would flood the log; the counters keep every case. */
+    private static final RateLimitedLog PER_RECORD = new RateLimitedLog(Duration.ofSeconds(30));
 
     private String dlqTopic;
     private String pairsTopic;
@@ -76,12 +80,12 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             return Response.fail();
         }
         if (!pairsTopic.equals(record.topic())) {
-            LOG.error("skipping undeserializable record {}-{}@{}: {}", record.topic(), record.partition(),
+            PER_RECORD.error(LOG, "skipping undeserializable record {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), exception.toString());
             return Response.resume();
         }
         metrics.deadLetter(DeadLetterReason.DESERIALIZATION);
-        LOG.warn("dead-lettering undeserializable pair {}-{}@{}: {}", record.topic(), record.partition(),
+        PER_RECORD.warn(LOG, "dead-lettering undeserializable pair {}-{}@{}: {}", record.topic(), record.partition(),
                 record.offset(), exception.getMessage());
         DeadLetter letter = deadLetters.of(record.key(), record.value(), record.headers(), record.topic(), record.partition(),
                 record.offset(), DeadLetterReason.DESERIALIZATION, String.valueOf(exception.getMessage()));

@@ -1,6 +1,8 @@
 package io.simstream.scoring;
 
+import io.simstream.RateLimitedLog;
 import io.simstream.deadletter.DeadLetterReason;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -16,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
+    /** One line per record would flood the log; the counters keep every case. */
+    private static final RateLimitedLog PER_RECORD = new RateLimitedLog(Duration.ofSeconds(30));
     private ErrorDeadLetters letters;
 
     @Override
@@ -30,7 +34,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                     context.topic(), context.partition(), context.offset(), exception.toString());
             return Response.fail();
         }
-        LOG.error("dead-lettering {}-{}@{} after an unexpected error in {}", context.topic(), context.partition(),
+        PER_RECORD.error(LOG, "dead-lettering {}-{}@{} after an unexpected error in {}", context.topic(), context.partition(),
                 context.offset(), context.processorNodeId(), exception);
         return Response.resume(letters.letterFor(context, DeadLetterReason.PROCESSING_ERROR, exception));
     }

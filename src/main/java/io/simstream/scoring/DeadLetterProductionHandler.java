@@ -1,6 +1,8 @@
 package io.simstream.scoring;
 
+import io.simstream.RateLimitedLog;
 import io.simstream.deadletter.DeadLetterReason;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -17,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
+    /** One line per record would flood the log; the counters keep every case. */
+    private static final RateLimitedLog PER_RECORD = new RateLimitedLog(Duration.ofSeconds(30));
     private ErrorDeadLetters letters;
 
     @Override
@@ -28,7 +32,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                 Exception exception) {
         if (exception instanceof RecordTooLargeException && !letters.dlqTopic.equals(record.topic())) {
-            LOG.error("output for {}-{}@{} to {} is too large for the broker; dead-lettering the source record",
+            PER_RECORD.error(LOG, "output for {}-{}@{} to {} is too large for the broker; dead-lettering the source record",
                     context.topic(), context.partition(), context.offset(), record.topic());
             return Response.resume(letters.letterFor(context, DeadLetterReason.RECORD_TOO_LARGE, exception));
         }
@@ -42,7 +46,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (ErrorDeadLetters.isInfrastructure(exception) || letters.dlqTopic.equals(record.topic())) {
             return Response.fail();
         }
-        LOG.error("cannot serialize output for {}-{}@{} to {}; dead-lettering the source record", context.topic(),
+        PER_RECORD.error(LOG, "cannot serialize output for {}-{}@{} to {}; dead-lettering the source record", context.topic(),
                 context.partition(), context.offset(), record.topic(), exception);
         return Response.resume(letters.letterFor(context, DeadLetterReason.PROCESSING_ERROR, exception));
     }
