@@ -310,10 +310,10 @@ public final class ModelPublisher implements AutoCloseable {
      */
     private Written writeModel(KafkaProducer<String, byte[]> producer, String key, ModelRecord record) {
         long limit = chunkLimit();
-        if (ModelRecords.artifactBytes(record) + RECORD_HEADROOM <= limit) {
+        if (chunkBytes(ModelRecords.artifactBytes(record), limit) == 0) {
             return write(producer, key, record);
         }
-        ModelRecords.Split split = ModelRecords.split(record, (int) Math.min(MAX_CHUNK_BYTES, limit - RECORD_HEADROOM));
+        ModelRecords.Split split = ModelRecords.split(record, chunkBytes(ModelRecords.artifactBytes(record), limit));
         for (int i = 0; i < split.chunks().size(); i++) {
             write(producer, split.manifest().getChunks().get(i).getKey(), split.chunks().get(i));
         }
@@ -346,6 +346,15 @@ public final class ModelPublisher implements AutoCloseable {
                         old.getChunks().size(), old.getName(), old.getVersion());
             }
         }
+    }
+
+    /**
+     * The size of the chunks an artifact of artifactBytes is split into for topics that take records
+     * of at most maxMessageBytes; 0 when it goes whole.
+     */
+    public static int chunkBytes(long artifactBytes, long maxMessageBytes) {
+        long limit = Math.max(TopicChecks.MIN_CHUNKED_MESSAGE_BYTES, maxMessageBytes);
+        return artifactBytes + RECORD_HEADROOM <= limit ? 0 : (int) Math.min(MAX_CHUNK_BYTES, limit - RECORD_HEADROOM);
     }
 
     /** The largest record both topics take (their max.message.bytes), read once. */
