@@ -168,7 +168,10 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
             metrics.staleModelIgnored();
             return;
         }
-        LoadedModel loaded = verify(model, live.name().equals(name) ? servingDim() : storedDim(stored), position);
+        LoadedModel loaded = promotedCandidate(name, model);
+        if (loaded == null) {
+            loaded = verify(model, live.name().equals(name) ? servingDim() : storedDim(stored), position);
+        }
         if (loaded == null) {
             return;
         }
@@ -178,6 +181,17 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
         } else {
             LOG.info("stored model '{}' v{} (this service serves '{}')", name, model.getVersion(), live.name());
         }
+    }
+
+    /**
+     * The candidate in rollout when this champion record is its promotion (same version, same
+     * artifact): it was verified when it became the candidate, and loading a large model again would
+     * hold it twice. null otherwise.
+     */
+    private LoadedModel promotedCandidate(String name, ModelRecord model) {
+        Deployment now = live.deployment();
+        return live.name().equals(name) && now.hasCandidate() && now.candidate().version() == model.getVersion()
+                && now.candidate().sha256().equalsIgnoreCase(model.getSha256()) ? now.candidate() : null;
     }
 
     /** A candidate record starts or re-stages a rollout; its tombstone ends it. */
