@@ -106,8 +106,7 @@ public final class ReferenceFetcher {
      */
     public ModelRecords.Reference inspect(String uri) throws ModelRejectedException {
         String lower = uri.toLowerCase(Locale.ROOT);
-        String where = lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:") ? uri
-                : Path.of(uri).toAbsolutePath().normalize().toString();
+        String where = hasScheme(lower) ? uri : Path.of(uri).toAbsolutePath().normalize().toString();
         StreamedArtifact read = fetch(where, 0, in -> {
             try {
                 return StreamedArtifact.read(in, settings.maxBytes());
@@ -125,7 +124,7 @@ public final class ReferenceFetcher {
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             return openHttp(uri, expectedBytes);
         }
-        if (lower.matches("^[a-z][a-z0-9+.-]+:.*") && !lower.startsWith("file:") && !looksLikeWindowsDrive(uri)) {
+        if (hasScheme(lower) && !lower.startsWith("file:")) {
             throw new NotRetried(Reason.BAD_RECORD, "reference '" + uri + "': only file paths and http(s) URLs are read");
         }
         Path path;
@@ -141,8 +140,9 @@ public final class ReferenceFetcher {
         return Files.newInputStream(path);
     }
 
-    private static boolean looksLikeWindowsDrive(String uri) {
-        return uri.length() > 2 && Character.isLetter(uri.charAt(0)) && uri.charAt(1) == ':';
+    /** scheme: ... (two letters at least, so a Windows drive is a path). */
+    private static boolean hasScheme(String lowerUri) {
+        return lowerUri.matches("^[a-z][a-z0-9+.-]+:.*");
     }
 
     private InputStream openHttp(String uri, long expectedBytes) throws IOException {
