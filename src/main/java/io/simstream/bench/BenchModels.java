@@ -1,6 +1,7 @@
 package io.simstream.bench;
 
 import io.simstream.model.DenseLayer;
+import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
@@ -31,6 +32,35 @@ public final class BenchModels {
         }
         return ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(1f)
                 .normalizer(Normalizer.identity(inputDim)).encoder(layers).build();
+    }
+
+    /**
+     * An untrained wide ensemble of about targetBytes serialized: members of ~10 MB each
+     * (inputDim -> h -> h -> 64, h chosen for the size), the shape of a large model whose record
+     * does not fit a Kafka message. Weights are uniform in +-sqrt(6/in) (He-like), quick to draw.
+     */
+    public static ModelArtifact wideEnsemble(int inputDim, long targetBytes, long seed) {
+        int members = (int) Math.max(1, Math.round(targetBytes / 10e6));
+        double perMember = targetBytes / 4.0 / members;
+        // h^2 + (inputDim + 64 + 2) h + 64 = perMember floats
+        double b = inputDim + 66;
+        int h = (int) Math.max(8, Math.round((-b + Math.sqrt(b * b + 4 * Math.max(0, perMember - 64))) / 2));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        List<EncoderMember> all = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            all.add(new EncoderMember(List.of(uniform(rnd, inputDim, h), uniform(rnd, h, h), uniform(rnd, h, 64)), null));
+        }
+        return ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(1f)
+                .normalizer(Normalizer.identity(inputDim)).members(all).build();
+    }
+
+    private static DenseLayer uniform(java.util.SplittableRandom rnd, int in, int out) {
+        float[] w = new float[in * out];
+        double bound = Math.sqrt(6.0 / in);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+        }
+        return new DenseLayer(in, out, w, new float[out]);
     }
 
     /** Bytes of float arrays a loaded model keeps on the heap (weights, biases, normalizer). */

@@ -5,6 +5,8 @@ import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.ModelRejectedException;
+import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.lifecycle.RolloutStage;
 import io.simstream.signing.ArtifactSigner;
@@ -16,6 +18,7 @@ import io.simstream.topics.TopicChecks;
 import io.simstream.lifecycle.ModelRecords;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +37,16 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "The model.simstream file, or the directory holding it.")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "The model.simstream file, or the directory holding it. A model larger than the topic's"
+                    + " max.message.bytes goes out as chunks and a manifest, in one transaction.")
     Path model;
+
+    @Option(names = "--reference", paramLabel = "URI", description = "Instead of --model: publish a reference to the"
+            + " artifact at URI (a file path every scorer can read, or an http(s) URL). publish reads it once for its"
+            + " SHA-256, size and signature; the scorers fetch it, verify both and only then swap. The artifact must"
+            + " stay there while it may serve (a restarted scorer fetches it again).")
+    String reference;
 
     @Mixin
     TopicOptions cluster;
@@ -102,6 +112,12 @@ public final class PublishCommand implements Callable<Integer> {
         if (badName != null) {
             throw new UserInputException("--name '" + name + "' " + badName);
         }
+        if ((model == null) == (reference == null)) {
+            throw new UserInputException("give either --model PATH or --reference URI");
+        }
+        if (reference != null) {
+            return publishReference(rollout);
+        }
         var artifact = ModelFiles.read(model);
         ArtifactSigner signer = ArtifactSigner.fromFileOrEnv(signKey, System.getenv());
         if (signer != null) {
@@ -135,6 +151,52 @@ public final class PublishCommand implements Callable<Integer> {
             System.out.println(artifact.signatures().isEmpty() ? "unsigned (scorers with model.trust.mode=require will"
                     + " refuse it)" : "signed by " + artifact.signerKeyIds()
                     + (signer != null ? " (signed now with key " + signer.keyId() + ")" : ""));
+        }
+        return 0;
+    }
+
+    private int publishReference(Rollout rollout) {
+        if (signKey != null) {
+            throw new UserInputException("--sign-key signs the artifact, and publish cannot change the one at "
+                    + reference + ": sign it before it goes there (train --sign-key, or publish --model with"
+                    + " --sign-key and models export)");
+        }
+        ArtifactSigner signer = ArtifactSigner.fromFileOrEnv(null, System.getenv());
+        ModelRecords.Reference ref;
+        try {
+            ref = new ReferenceFetcher(new ReferenceFetcher.Settings(Duration.ofMinutes(2), Duration.ofSeconds(30),
+                    ReferenceFetcher.Settings.DEFAULT.maxBytes()), e -> { }).inspect(reference);
+        } catch (ModelRejectedException e) {
+            throw new UserInputException("--reference " + reference + ": " + e.getMessage());
+        }
+        if (signer != null && (ref.signerKeyId() == null || !ref.signerKeyId().contains(signer.keyId()))) {
+            throw new UserInputException("SIMSTREAM_SIGNING_KEY asks for signed models, and the artifact at " + reference
+                    + " is not signed by key " + signer.keyId() + ": nothing published");
+        }
+        if (allowDimensionChange) {
+            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
+        }
+        if (topic != null) {
+            cluster.service.settings.put(TopicSettings.MODELS.name(), topic);
+        }
+        ClusterConfig config = cluster.cluster();
+        var topics = cluster.topics(cluster.registry());
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
+        if (rollout.isCandidate()) {
+            meta.put("simstream.rollout.started", Clock.systemUTC().instant().toString());
+        }
+        TopicAdmin.createMissing(config.clientConfig(), List.of(topics.models(), topics.modelHistory()));
+        TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
+        try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), topics.models(),
+                topics.modelHistory(), Clock.systemUTC())) {
+            var published = publisher.publishReference(ref, name,
+                    version == null ? OptionalLong.empty() : OptionalLong.of(version), meta, rollout);
+            System.out.printf("published model '%s' v%d as %s: a reference to %s (%d bytes, sha256 %s; %s partition %d"
+                            + " offset %d)%n", published.name(), published.version(), rollout, ref.uri(),
+                    ref.totalBytes(), ref.sha256(), topics.models().name(), published.partition(), published.offset());
+            System.out.println(ref.signerKeyId() == null ? "unsigned (scorers with model.trust.mode=require will"
+                    + " refuse it)" : "signed by " + ref.signerKeyId());
         }
         return 0;
     }

@@ -128,12 +128,23 @@ public final class ScoringConfig {
             "Public keys whose model signatures are trusted: comma-separated files and/or directories of *.pub and"
                     + " *.pem (X.509 PEM, from bin/simstream keys generate); read at startup.");
 
+    public static final ConfigField REFERENCE_TIMEOUT = ConfigField.longValue("model.reference.timeout.ms", 120_000,
+            1_000, 3_600_000, "Bound on one attempt to read a REFERENCE model record's artifact (connect, headers and"
+                    + " the whole body).");
+    public static final ConfigField REFERENCE_RETRY = ConfigField.longValue("model.reference.retry.ms", 300_000, 0,
+            86_400_000, "How long transport errors reading a model reference (unreachable URL, timeout, HTTP 5xx,"
+                    + " missing file) are retried, with backoff, before the record is rejected and counted; the"
+                    + " serving model keeps serving meanwhile, and later model records wait behind it.");
+    public static final ConfigField REFERENCE_MAX_BYTES = ConfigField.longValue("model.reference.max.bytes", 4L << 30,
+            1L << 10, 1L << 40, "The largest artifact a model reference may point at; a larger one is rejected unread.");
+
     public static final List<ConfigField> OWN_FIELDS = List.of(APPLICATION_ID, MODEL_NAME,
             INPUT_DIM, CREATE_TOPICS,
             GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
             WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
             SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN, DRIFT_ENABLED, DRIFT_WINDOW, DRIFT_ALPHA, DRIFT_PERSISTENCE,
-            DRIFT_REARM, DRIFT_SCORE_TEST, DRIFT_MIN_PSI, DRIFT_INPUT_TEST, DRIFT_MIN_INPUT_SHIFT, TRUST_MODE, TRUST_KEYS);
+            DRIFT_REARM, DRIFT_SCORE_TEST, DRIFT_MIN_PSI, DRIFT_INPUT_TEST, DRIFT_MIN_INPUT_SHIFT, TRUST_MODE, TRUST_KEYS,
+            REFERENCE_TIMEOUT, REFERENCE_RETRY, REFERENCE_MAX_BYTES);
 
     /**
      * The scorer's registry client answers quickly and retries little by itself: RegistryWait does

@@ -12,12 +12,20 @@ import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.ModelDigest;
 import io.simstream.model.PairScorers;
+import io.simstream.model.StreamedArtifact;
 import io.simstream.provenance.Provenance;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -138,14 +146,22 @@ public final class ModelAdmin {
         out.accept("head:         " + r.getHead());
         out.accept("dimension:    " + r.getInputDim());
         out.accept("sha256:       " + r.getSha256());
-        out.accept("size:         " + r.getArtifact().remaining() + " bytes");
+        out.accept("size:         " + ModelRecords.artifactBytes(r) + " bytes");
+        RecordKind kind = RecordKind.of(r);
+        if (kind == RecordKind.MANIFEST) {
+            out.accept("stored as:    " + r.getChunks().size() + " chunks (" + r.getChunks().get(0).getKey() + " ...)");
+        } else if (kind == RecordKind.REFERENCE) {
+            out.accept("stored as:    reference to " + r.getUri());
+        }
         out.accept("metrics:      " + v.metrics());
         out.accept("stored at:    " + v.topic() + " offset " + v.offset());
         try {
-            ModelArtifact a = ModelArtifact.fromBytes(ModelLoader.toArray(r.getArtifact()));
+            StreamedArtifact read = catalog.readArtifact(v, Duration.ofSeconds(10),
+                    in -> parse(in, ModelRecords.artifactBytes(r)));
+            ModelArtifact a = read.artifact();
             out.accept(String.format(Locale.ROOT, "artifact:     %s, threshold %s, %d parameters, created %s", a,
                     a.threshold(), a.parameterCount(), a.createdAt()));
-            out.accept("content:      sha256 " + ModelDigest.hex(ModelDigest.of(ModelLoader.toArray(r.getArtifact())))
+            out.accept("content:      sha256 " + ModelDigest.hex(read.contentDigest())
                     + " (the digest signatures cover: all but name and version)");
             if (a.signatures().isEmpty()) {
                 out.accept("signatures:   none");
@@ -156,7 +172,7 @@ public final class ModelAdmin {
                 out.accept("provenance:   none recorded");
             }
             Provenance.lines(a.provenance()).forEach(line -> out.accept("provenance:   " + line));
-        } catch (InvalidModelException e) {
+        } catch (ModelRejectedException e) {
             out.accept("artifact:     unreadable (" + e.getMessage() + ")");
         }
         ModelCatalog.sortedMetadata(r).forEach((k, val) -> out.accept("metadata:     " + k + "=" + val));
@@ -174,19 +190,58 @@ public final class ModelAdmin {
             throw new UserInputException("'" + ref + "': export needs NAME:VERSION");
         }
         ModelCatalog.Version v = catalog.require(parsed.getKey(), parsed.getValue());
-        byte[] bytes = ModelLoader.toArray(v.record().getArtifact());
-        if (!ModelArtifact.sha256Hex(bytes).equals(v.record().getSha256())) {
-            throw new IllegalStateException(ref + ": artifact bytes do not match the record's SHA-256; not exported");
-        }
         Path target = Files.isDirectory(file) ? file.resolve(ModelFiles.ARTIFACT_NAME) : file;
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.write(target, bytes);
-        out.accept("exported " + v.name() + " v" + v.version() + " (" + bytes.length + " bytes, sha256 "
+        // Streamed to a temporary file beside the target, hashed on the way, moved in place when it matches.
+        Path partial = Files.createTempFile(parent == null ? Path.of(".") : parent, ".export-", ".part");
+        long bytes;
+        try {
+            String sha;
+            try {
+                sha = catalog.readArtifact(v, Duration.ofSeconds(30), in -> copyHashing(in, partial));
+            } catch (ModelRejectedException e) {
+                throw new IllegalStateException(ref + ": " + e.getMessage() + "; not exported", e);
+            }
+            if (!sha.equalsIgnoreCase(v.record().getSha256())) {
+                throw new IllegalStateException(ref + ": artifact bytes do not match the record's SHA-256; not exported");
+            }
+            bytes = Files.size(partial);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        out.accept("exported " + v.name() + " v" + v.version() + " (" + bytes + " bytes, sha256 "
                 + v.record().getSha256() + ") to " + target);
         return target;
+    }
+
+    private static StreamedArtifact parse(InputStream in, long size) throws IOException, ModelRejectedException {
+        try {
+            return StreamedArtifact.read(in, size);
+        } catch (InvalidModelException e) {
+            throw new ModelRejectedException(ModelRejectedException.Reason.CORRUPT_ARTIFACT, e.getMessage());
+        }
+    }
+
+    /** Copies in to file; the hex SHA-256 of what was copied. */
+    private static String copyHashing(InputStream in, Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (OutputStream os = Files.newOutputStream(file)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                os.write(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /**
@@ -200,7 +255,7 @@ public final class ModelAdmin {
         long current = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
         ModelArtifact artifact;
         try {
-            artifact = new ModelLoader(PairScorers::fastest, 0, clock).load(target.record()).artifact();
+            artifact = catalog.load(target, new ModelLoader(PairScorers::fastest, 0, clock)).artifact();
         } catch (ModelRejectedException e) {
             throw new UserInputException(name + " v" + toVersion + " would be rejected by the scorers ("
                     + e.reason() + ": " + e.getMessage() + "); not rolled back");

@@ -7,8 +7,13 @@ import io.simstream.avro.ModelRecord;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
+import io.simstream.lifecycle.ModelRejectedException.Reason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.HashMap;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicScan;
 import io.simstream.topics.TopicSpec;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Every published version of every model, as the topics hold them: the history topic (every
@@ -55,12 +61,20 @@ public final class ModelCatalog {
     private final List<ModelEvent> events;
     /** The candidate in rollout per name, as the compacted models topic holds it now. */
     private final Map<String, ModelRecord> candidates;
+    /** Where each chunk of a large model is (history first; the models topic for older versions). */
+    private final Map<String, TopicChunks.Position> chunkPositions;
+    private final Map<String, Object> clientConfig;
+    private final Map<String, TopicSpec<String, ModelRecord>> specs;
 
     private ModelCatalog(Map<String, TreeMap<Long, Version>> byName, List<ModelEvent> events,
-                         Map<String, ModelRecord> candidates) {
+                         Map<String, ModelRecord> candidates, Map<String, TopicChunks.Position> chunkPositions,
+                         Map<String, Object> clientConfig, Map<String, TopicSpec<String, ModelRecord>> specs) {
         this.byName = byName;
         this.events = events;
         this.candidates = candidates;
+        this.chunkPositions = chunkPositions;
+        this.clientConfig = clientConfig;
+        this.specs = specs;
     }
 
     public static ModelCatalog read(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> models,
@@ -74,34 +88,45 @@ public final class ModelCatalog {
         }
         Map<String, TreeMap<Long, Version>> byName = new TreeMap<>();
         Map<String, ModelRecord> candidates = new TreeMap<>();
+        Map<String, TopicChunks.Position> chunkPositions = new HashMap<>();
         // History first, and its newest record of a version (a version moves through rollout stages);
-        // the models topic adds versions published before the history existed.
+        // the models topic adds versions published before the history existed. Chunks are not
+        // decoded here, only where they are: a command reads the few it needs afterwards.
         for (TopicSpec<String, ModelRecord> topic : List.of(history, models)) {
             boolean isHistory = topic == history;
-            for (ConsumerRecord<String, ModelRecord> r : TopicScan.readAll(clientConfig, topic.name(),
-                    topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-                ModelRecord m = r.value();
-                if (!isHistory && ModelKeys.isCandidate(r.key())) {
-                    String name = ModelKeys.modelName(r.key());
+            TopicScan.forEach(clientConfig, topic.name(), topic.keySerde().deserializer(), new ByteArrayDeserializer(),
+                    raw -> {
+                if (ModelKeys.isChunk(raw.key())) {
+                    if (raw.value() != null) {
+                        chunkPositions.putIfAbsent(raw.key(), new TopicChunks.Position(raw.topic(), raw.partition(),
+                                raw.offset()));
+                    }
+                    return;
+                }
+                ModelRecord m = raw.value() == null ? null
+                        : topic.valueSerde().deserializer().deserialize(topic.name(), raw.value());
+                if (!isHistory && ModelKeys.isCandidate(raw.key())) {
+                    String name = ModelKeys.modelName(raw.key());
                     if (m == null) {
                         candidates.remove(name);
                     } else {
                         candidates.put(name, m);
                     }
                 }
-                if (m == null || !(ModelKeys.isServing(r.key()) || ModelKeys.isCandidate(r.key()))) {
-                    continue;
+                if (m == null || !(ModelKeys.isServing(raw.key()) || ModelKeys.isCandidate(raw.key()))) {
+                    return;
                 }
-                Version v = new Version(m, publisher(m, events), metrics(m, events), r.topic(), r.offset());
+                Version v = new Version(m, publisher(m, events), metrics(m, events), raw.topic(), raw.offset());
                 TreeMap<Long, Version> versions = byName.computeIfAbsent(m.getName(), n -> new TreeMap<>());
                 if (isHistory) {
                     versions.put(m.getVersion(), v);
                 } else {
                     versions.putIfAbsent(m.getVersion(), v);
                 }
-            }
+            });
         }
-        return new ModelCatalog(byName, events, candidates);
+        return new ModelCatalog(byName, events, candidates, chunkPositions, clientConfig,
+                Map.of(history.name(), history, models.name(), models));
     }
 
     public List<String> names() {
@@ -178,18 +203,55 @@ public final class ModelCatalog {
 
     /**
      * The artifact of NAME[:VERSION] (newest without a version), verified the way a scorer loads it
-     * (SHA-256, checksum, head, dimension): what `score` runs offline is what `serve` would serve.
+     * (SHA-256, checksum, head, dimension; chunks one by one): what `score` runs offline is what
+     * `serve` would serve.
      */
     public ModelArtifact artifact(String ref) {
         var parsed = parseRef(ref);
         Version v = require(parsed.getKey(), parsed.getValue());
         try {
-            return new ModelLoader(PairScorers::fastest, 0, Clock.systemUTC())
-                    .load(v.record()).artifact();
+            return load(v, new ModelLoader(PairScorers::fastest, 0, Clock.systemUTC())).artifact();
         } catch (ModelRejectedException e) {
             throw new UserInputException(v.name() + " v" + v.version() + " on " + v.topic() + " cannot be loaded ("
                     + e.reason() + ": " + e.getMessage() + ")");
         }
+    }
+
+    /** Loads v with loader, reading a large model's chunks back from the topics. */
+    public LoadedModel load(Version v, ModelLoader loader) throws ModelRejectedException {
+        try (TopicChunks chunks = chunks()) {
+            return loader.load(v.record(), 0, chunks);
+        }
+    }
+
+    /**
+     * Hands the bytes of v's artifact, whatever the record's kind, to body as a stream: the record's
+     * own bytes, its chunks read back one at a time (each checked against the manifest), or its
+     * reference's uri (transport errors retried for retry). The caller checks the whole artifact.
+     */
+    public <T> T readArtifact(Version v, Duration retry, ReferenceFetcher.Body<T> body) throws ModelRejectedException {
+        ModelRecord r = v.record();
+        RecordKind kind = RecordKind.of(r);
+        try {
+            if (kind == RecordKind.MANIFEST) {
+                try (TopicChunks chunks = chunks(); ChunkStream in = new ChunkStream(r, chunks)) {
+                    return body.read(in);
+                }
+            }
+            if (kind == RecordKind.REFERENCE) {
+                return new ReferenceFetcher(new ReferenceFetcher.Settings(Duration.ofMinutes(2), retry,
+                        ReferenceFetcher.Settings.DEFAULT.maxBytes()), e -> { }).fetch(r.getUri(), r.getTotalBytes(), body);
+            }
+            return body.read(new ByteArrayInputStream(ModelLoader.toArray(r.getArtifact())));
+        } catch (ChunkStream.Problem e) {
+            throw new ModelRejectedException(e.reason(), e.getMessage());
+        } catch (IOException e) {
+            throw new ModelRejectedException(Reason.CHUNK_MISSING, "could not read the artifact: " + e);
+        }
+    }
+
+    private TopicChunks chunks() {
+        return new TopicChunks(clientConfig, chunkPositions, specs);
     }
 
     /** Model events about one model, in topic order. */
@@ -243,6 +305,10 @@ public final class ModelCatalog {
                     && Long.valueOf(m.getVersion()).equals(e.getChallengerVersion()) && e.getChallengerMetric() != null) {
                 return String.format(Locale.ROOT, "holdout %s %.4f", e.getMetric(), e.getChallengerMetric());
             }
+        }
+        if (RecordKind.of(m) != RecordKind.MODEL) {
+            // The artifact is in chunks or elsewhere: `models show` reads it, a listing does not.
+            return "-";
         }
         JsonNode training;
         try {

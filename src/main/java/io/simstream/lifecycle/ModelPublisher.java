@@ -5,14 +5,18 @@ import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.ModelArtifact;
 import io.simstream.topics.ModelKeys;
+import io.simstream.topics.TopicChecks;
 import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -60,6 +64,16 @@ import org.slf4j.LoggerFactory;
 public final class ModelPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelPublisher.class);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /** Room for the record's other fields, the key and the batch around a chunk. */
+    static final int RECORD_HEADROOM = 16 * 1024;
+    /** Chunks stay small even on topics that take 16 MiB: a reader holds one at a time. */
+    static final int MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+    /**
+     * A 100 MB model is ~200 MB written (models and history) in one transaction; the default
+     * 60 s is tight on a busy machine. A publisher killed mid-way holds back read_committed
+     * readers of the topic until this passes or the next publisher of the name claims it.
+     */
+    private static final int TRANSACTION_TIMEOUT_MS = 180_000;
 
     /** What was written. */
     public record Published(String name, long version, String sha256, int partition, long offset) {
@@ -75,6 +89,7 @@ public final class ModelPublisher implements AutoCloseable {
     private final TopicSpec<String, ModelEvent> events;
     private final Clock clock;
     private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
+    private volatile long chunkLimit;
 
     /** A publisher that writes model events with its changes (the retrainer, rollout commands). */
     public ModelPublisher(Map<String, Object> clientConfig, Topics topics, Clock clock) {
@@ -116,6 +131,7 @@ public final class ModelPublisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(name));
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
@@ -140,8 +156,9 @@ public final class ModelPublisher implements AutoCloseable {
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         String candidateKey = ModelKeys.candidate(name);
-        try (KafkaConsumer<String, ModelRecord> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        // Values stay bytes until a key matters: chunks of large models are skipped undecoded.
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic.name(), READ_TIMEOUT).stream()
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
             if (parts.isEmpty()) {
@@ -160,16 +177,20 @@ public final class ModelPublisher implements AutoCloseable {
                     throw new IllegalStateException("could not read topic " + topic.name() + " to its end within "
                             + READ_TIMEOUT.toSeconds() + " s");
                 }
-                for (ConsumerRecord<String, ModelRecord> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (name.equals(r.key())) {
-                        champion = r.value() == null ? champion : r.value();
-                    } else if (candidateKey.equals(r.key())) {
-                        candidate = r.value();
-                    } else {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    boolean serving = name.equals(r.key());
+                    if (!serving && !candidateKey.equals(r.key())) {
                         continue;
                     }
-                    if (r.value() != null) {
-                        latest = Math.max(latest, r.value().getVersion());
+                    ModelRecord value = r.value() == null ? null
+                            : topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
+                    if (serving) {
+                        champion = value == null ? champion : value;
+                    } else {
+                        candidate = value;
+                    }
+                    if (value != null) {
+                        latest = Math.max(latest, value.getVersion());
                     }
                 }
             }
@@ -191,18 +212,35 @@ public final class ModelPublisher implements AutoCloseable {
      */
     public Published publish(ModelArtifact artifact, String name, OptionalLong version, Map<String, String> metadata,
                              Rollout rollout, LongFunction<ModelEvent> event) {
+        return publishRecord(name, version, rollout, event,
+                v -> ModelRecords.of(artifact, name, v, metadata, clock.instant(), rollout));
+    }
+
+    /**
+     * Publishes a REFERENCE: the artifact stays where ref.uri() says, the scorers fetch it and
+     * verify it against ref's SHA-256 and its signature before they swap. Otherwise as publish.
+     */
+    public Published publishReference(ModelRecords.Reference ref, String name, OptionalLong version,
+                                      Map<String, String> metadata, Rollout rollout) {
+        return publishRecord(name, version, rollout, null,
+                v -> ModelRecords.reference(ref, name, v, metadata, clock.instant(), rollout));
+    }
+
+    private Published publishRecord(String name, OptionalLong version, Rollout rollout, LongFunction<ModelEvent> event,
+                                    LongFunction<ModelRecord> build) {
         return change(name, (producer, state) -> {
             long v = version.orElse(state.latestVersion() + 1);
             if (v <= state.latestVersion()) {
                 throw new UserInputException("version " + v + " of model '" + name + "' is not newer than v"
                         + state.latestVersion() + " already on topic " + topic.name() + ": the service would ignore it");
             }
-            ModelRecord record = ModelRecords.of(artifact, name, v, metadata, clock.instant(), rollout);
             String key = rollout.isCandidate() ? ModelKeys.candidate(name) : name;
-            Written written = write(producer, key, record);
+            Written written = writeModel(producer, key, build.apply(v));
             if (!rollout.isCandidate() && state.candidate() != null) {
                 tombstone(producer, ModelKeys.candidate(name));
             }
+            tombstoneUnreferencedChunks(producer, state, rollout.isCandidate() ? state.champion() : written.record(),
+                    rollout.isCandidate() ? written.record() : null);
             emit(producer, name, event, v);
             return written;
         }, "published", rollout);
@@ -222,6 +260,9 @@ public final class ModelPublisher implements AutoCloseable {
             if (!rollout.isCandidate()) {
                 tombstone(producer, ModelKeys.candidate(name));
             }
+            // Promoted: the serving key now names the candidate's chunks (same version), so they stay.
+            tombstoneUnreferencedChunks(producer, state, rollout.isCandidate() ? state.champion() : moved,
+                    rollout.isCandidate() ? moved : null);
             emit(producer, name, event, candidateVersion);
             return written;
         }, "moved", rollout);
@@ -232,6 +273,7 @@ public final class ModelPublisher implements AutoCloseable {
         return change(name, (producer, state) -> {
             ModelRecord candidate = requireCandidate(name, candidateVersion, state);
             Future<RecordMetadata> sent = tombstone(producer, ModelKeys.candidate(name));
+            tombstoneUnreferencedChunks(producer, state, state.champion(), null);
             emit(producer, name, event, candidateVersion);
             return new Written(candidate, sent, null);
         }, "retired", null);
@@ -260,6 +302,69 @@ public final class ModelPublisher implements AutoCloseable {
         Future<RecordMetadata> model = producer.send(new ProducerRecord<>(topic.name(), key,
                 topic.valueSerde().serializer().serialize(topic.name(), record)));
         return new Written(record, model, archived);
+    }
+
+    /**
+     * Writes a model record under key, as it is when it fits the topics, else as chunks followed by
+     * their manifest (all in the caller's transaction, so readers see all of them or none).
+     */
+    private Written writeModel(KafkaProducer<String, byte[]> producer, String key, ModelRecord record) {
+        long limit = chunkLimit();
+        if (chunkBytes(ModelRecords.artifactBytes(record), limit) == 0) {
+            return write(producer, key, record);
+        }
+        ModelRecords.Split split = ModelRecords.split(record, chunkBytes(ModelRecords.artifactBytes(record), limit));
+        for (int i = 0; i < split.chunks().size(); i++) {
+            write(producer, split.manifest().getChunks().get(i).getKey(), split.chunks().get(i));
+        }
+        LOG.info("model '{}' v{} ({} bytes) goes out as {} chunks and a manifest: the topics take records of at most"
+                + " {} bytes", record.getName(), record.getVersion(), ModelRecords.artifactBytes(record),
+                split.chunks().size(), limit);
+        return write(producer, key, split.manifest());
+    }
+
+    /**
+     * Tombstones the chunks of the manifests this change replaces that neither key names any more
+     * (chunk keys are unique per version, so compaction keeps them until then, and a manifest is
+     * never left without its chunks). Written in the change's transaction; the history topic keeps
+     * every chunk.
+     */
+    private void tombstoneUnreferencedChunks(KafkaProducer<String, byte[]> producer, State before,
+                                             ModelRecord champion, ModelRecord candidate) {
+        Set<Long> referenced = new HashSet<>();
+        for (ModelRecord r : Arrays.asList(champion, candidate)) {
+            if (r != null && RecordKind.of(r) == RecordKind.MANIFEST) {
+                referenced.add(r.getVersion());
+            }
+        }
+        Set<Long> done = new HashSet<>();
+        for (ModelRecord old : Arrays.asList(before.champion(), before.candidate())) {
+            if (old != null && RecordKind.of(old) == RecordKind.MANIFEST && !referenced.contains(old.getVersion())
+                    && done.add(old.getVersion())) {
+                old.getChunks().forEach(c -> tombstone(producer, c.getKey()));
+                LOG.info("tombstoning the {} chunks of model '{}' v{}: no key names that version any more",
+                        old.getChunks().size(), old.getName(), old.getVersion());
+            }
+        }
+    }
+
+    /**
+     * The size of the chunks an artifact of artifactBytes is split into for topics that take records
+     * of at most maxMessageBytes; 0 when it goes whole.
+     */
+    public static int chunkBytes(long artifactBytes, long maxMessageBytes) {
+        long limit = Math.max(TopicChecks.MIN_CHUNKED_MESSAGE_BYTES, maxMessageBytes);
+        return artifactBytes + RECORD_HEADROOM <= limit ? 0 : (int) Math.min(MAX_CHUNK_BYTES, limit - RECORD_HEADROOM);
+    }
+
+    /** The largest record both topics take (their max.message.bytes), read once. */
+    private long chunkLimit() {
+        if (chunkLimit <= 0) {
+            long models = TopicChecks.maxMessageBytes(clientConfig, topic.name(), Topics.MODEL_MAX_MESSAGE_BYTES);
+            long archived = TopicChecks.maxMessageBytes(clientConfig, history.name(), Topics.MODEL_MAX_MESSAGE_BYTES);
+            chunkLimit = Math.max(TopicChecks.MIN_CHUNKED_MESSAGE_BYTES, Math.min(models, archived));
+        }
+        return chunkLimit;
     }
 
     private Future<RecordMetadata> tombstone(KafkaProducer<String, byte[]> producer, String key) {
@@ -298,7 +403,7 @@ public final class ModelPublisher implements AutoCloseable {
                 awaitVisible(md);
                 ModelRecord r = w.record();
                 LOG.info("{} model '{}' v{}{} ({} bytes, sha256 {}) at {}-{}@{}", verb, name, r.getVersion(),
-                        rollout == null ? "" : " as " + rollout, r.getArtifact().remaining(), r.getSha256(), md.topic(),
+                        rollout == null ? "" : " as " + rollout, ModelRecords.artifactBytes(r), r.getSha256(), md.topic(),
                         md.partition(), md.offset());
                 return new Published(name, r.getVersion(), r.getSha256(), md.partition(), md.offset());
             } catch (ProducerFencedException | InvalidProducerEpochException e) {

@@ -1,9 +1,13 @@
 package io.simstream.lifecycle;
 
+import io.simstream.avro.ModelChunk;
 import io.simstream.avro.ModelRecord;
 import io.simstream.model.ModelArtifact;
+import io.simstream.topics.ModelKeys;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,6 +57,81 @@ public final class ModelRecords {
                 .setPublishedAt(at)
                 .setMetadata(meta)
                 .build();
+    }
+
+    /** What a REFERENCE record says about the artifact it points at. */
+    public record Reference(String uri, String sha256, long totalBytes, String head, int inputDim, String signerKeyId) {
+    }
+
+    /** A REFERENCE record: the artifact stays at uri; the scorers fetch it and check it against sha256 and its signature. */
+    public static ModelRecord reference(Reference ref, String name, long version, Map<String, String> metadata,
+                                        Instant publishedAt, Rollout rollout) {
+        return ModelRecord.newBuilder()
+                .setName(name)
+                .setVersion(version)
+                .setKind(RecordKind.REFERENCE.name())
+                .setSha256(ref.sha256())
+                .setArtifact(ByteBuffer.allocate(0))
+                .setHead(ref.head())
+                .setInputDim(ref.inputDim())
+                .setPublishedAt(publishedAt)
+                .setMetadata(Map.copyOf(metadata))
+                .setStage(rollout.stage().name())
+                .setCanaryPercent(rollout.canaryPercent())
+                .setTotalBytes(ref.totalBytes())
+                .setUri(ref.uri())
+                .setSignerKeyId(ref.signerKeyId())
+                .build();
+    }
+
+    /** A MODEL record split for a topic that cannot take it whole: the chunks in order, then their manifest. */
+    public record Split(List<ModelRecord> chunks, ModelRecord manifest) {
+    }
+
+    /**
+     * Splits a MODEL record into CHUNK records of at most chunkBytes (under {@link ModelKeys#chunk},
+     * unique per version, so compaction keeps every one until a tombstone) and a MANIFEST that
+     * carries everything else of the record, the whole artifact's SHA-256 and the chunks' list.
+     * The chunks share the record's bytes (no copy).
+     */
+    public static Split split(ModelRecord record, int chunkBytes) {
+        if (chunkBytes <= 0) {
+            throw new IllegalArgumentException("chunk size " + chunkBytes);
+        }
+        ByteBuffer all = record.getArtifact().duplicate();
+        int total = all.remaining();
+        List<ModelRecord> chunks = new ArrayList<>();
+        List<ModelChunk> listed = new ArrayList<>();
+        for (int off = 0, i = 0; off < total; off += chunkBytes, i++) {
+            int n = Math.min(chunkBytes, total - off);
+            ByteBuffer piece = all.duplicate();
+            piece.position(all.position() + off).limit(all.position() + off + n);
+            piece = piece.slice();
+            String sha = ChunkStream.sha256(piece.duplicate());
+            String key = ModelKeys.chunk(record.getName(), record.getVersion(), i);
+            chunks.add(ModelRecord.newBuilder(record)
+                    .setKind(RecordKind.CHUNK.name())
+                    .setArtifact(piece)
+                    .setSha256(sha)
+                    .setMetadata(Map.of("chunk", i + "/" + ((total + chunkBytes - 1) / chunkBytes)))
+                    .setTotalBytes(n)
+                    .build());
+            listed.add(new ModelChunk(key, sha, n));
+        }
+        ModelRecord manifest = ModelRecord.newBuilder(record)
+                .setKind(RecordKind.MANIFEST.name())
+                .setArtifact(ByteBuffer.allocate(0))
+                .setChunks(listed)
+                .setTotalBytes(total)
+                .build();
+        return new Split(chunks, manifest);
+    }
+
+    /** The artifact's size, whatever the record's kind. */
+    public static long artifactBytes(ModelRecord record) {
+        RecordKind kind = RecordKind.of(record);
+        return kind == RecordKind.MANIFEST || kind == RecordKind.REFERENCE ? record.getTotalBytes()
+                : record.getArtifact().remaining();
     }
 
     /**

@@ -14,7 +14,13 @@ public final class ModelRejectedException extends Exception {
         /** model.trust.mode=require and no signature is by a trusted key. */
         UNKNOWN_SIGNER,
         /** A trusted key's signature does not match the artifact's content (changed after signing). */
-        BAD_SIGNATURE
+        BAD_SIGNATURE,
+        /** A chunk a manifest lists is not (or no longer) there: the manifest is not loaded. */
+        CHUNK_MISSING,
+        /** A chunk's bytes, size, SHA-256, name or version is not what its manifest lists. */
+        CHUNK_MISMATCH,
+        /** A reference's artifact could not be read (after retrying transport errors for model.reference.retry.ms). */
+        REFERENCE_UNREADABLE
     }
 
     private final Reason reason;

@@ -98,12 +98,22 @@ public final class TrustPolicy {
         if (mode == Mode.OFF) {
             return Verification.NOT_CHECKED;
         }
-        Verification v;
+        byte[] digest;
         try {
-            v = keys.verify(ModelDigest.of(artifactBytes), artifact.signatures());
+            digest = ModelDigest.of(artifactBytes);
         } catch (InvalidModelException e) {
             throw new ModelRejectedException(Reason.CORRUPT_ARTIFACT, e.getMessage());
         }
+        return checkDigest(digest, artifact, what, sha256);
+    }
+
+    /** As {@link #check}, for an artifact whose content digest was computed while it streamed in. */
+    Verification checkDigest(byte[] contentDigest, ModelArtifact artifact, String what, String sha256)
+            throws ModelRejectedException {
+        if (mode == Mode.OFF) {
+            return Verification.NOT_CHECKED;
+        }
+        Verification v = keys.verify(contentDigest, artifact.signatures());
         if (v.status() == Status.VERIFIED) {
             return v;
         }

@@ -309,10 +309,7 @@ public final class ModelArtifact {
             throw new InvalidModelException("not a simstream model (bad magic)");
         }
         int format = bytes[MAGIC.length];
-        if (format != SINGLE_ENCODER_FORMAT && format != FORMAT_VERSION) {
-            throw new InvalidModelException("unsupported artifact format " + format
-                    + " (this build reads " + SINGLE_ENCODER_FORMAT + " and " + FORMAT_VERSION + ")");
-        }
+        checkFormat(format);
         byte[] expected = sha256(bytes, 0, bytes.length - SHA_LEN);
         if (!Arrays.equals(expected, 0, SHA_LEN, bytes, bytes.length - SHA_LEN, bytes.length)) {
             throw new InvalidModelException("artifact checksum mismatch (corrupted or truncated)");
@@ -327,48 +324,79 @@ public final class ModelArtifact {
             byte[] headerBytes = new byte[headerLen];
             buf.get(headerBytes);
             JsonNode h = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
-            int dim = h.get("inputDim").asInt();
-            Builder b = new Builder()
-                    .name(h.get("name").asText())
-                    .version(h.get("version").asLong())
-                    .createdAt(Instant.parse(h.get("createdAt").asText()))
-                    .head(Head.parse(h.get("head").asText()))
-                    .threshold((float) h.get("threshold").asDouble())
-                    .margin((float) h.get("margin").asDouble())
-                    .trainingMetrics(h.get("trainingMetrics"));
-            JsonNode scaling = h.get("inputScaling");
-            b.inputScaling(scaling == null || scaling.isNull() ? null : scaling.asText());
-            b.provenance(h.get("provenance")).signatures(readSignatures(h.get("signatures")));
-            ObjectNode others = JSON.createObjectNode();
-            h.fields().forEachRemaining(f -> {
-                if (!KNOWN_HEADER_FIELDS.contains(f.getKey())) {
-                    others.set(f.getKey(), f.getValue());
+            ModelArtifact artifact = fromParts(format, h, new FloatSource() {
+                @Override
+                public float[] next(int n) {
+                    return getFloats(buf, n);
+                }
+
+                @Override
+                public long remainingBytes() {
+                    return buf.remaining();
                 }
             });
-            b.otherHeaderFields(others);
-            b.driftReference(h.get("driftReference"));
-            if (dim <= 0 || 8L * dim > buf.remaining()) {
-                throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
-            }
-            b.normalizer(new Normalizer(getFloats(buf, dim), getFloats(buf, dim)));
-            List<EncoderMember> members = new ArrayList<>();
-            if (format == SINGLE_ENCODER_FORMAT) {
-                members.add(readMember(buf, h));
-            } else {
-                for (JsonNode m : h.get("members")) {
-                    members.add(readMember(buf, m));
-                }
-            }
-            b.members(members);
             if (buf.hasRemaining()) {
                 throw new InvalidModelException(buf.remaining() + " unexpected trailing bytes");
             }
-            return b.build();
+            return artifact;
         } catch (InvalidModelException e) {
             throw e;
         } catch (RuntimeException | IOException e) {
             throw new InvalidModelException("malformed artifact: " + e, e);
         }
+    }
+
+    static void checkFormat(int format) throws InvalidModelException {
+        if (format != SINGLE_ENCODER_FORMAT && format != FORMAT_VERSION) {
+            throw new InvalidModelException("unsupported artifact format " + format
+                    + " (this build reads " + SINGLE_ENCODER_FORMAT + " and " + FORMAT_VERSION + ")");
+        }
+    }
+
+    /** Where the body's float arrays come from, in artifact order (a byte[] or a stream of pieces). */
+    interface FloatSource {
+        float[] next(int n) throws IOException;
+
+        /** Body bytes still to come (before the trailer): bounds what a header may make a reader allocate. */
+        long remainingBytes();
+    }
+
+    /** The artifact from its parsed header and its body's floats (the caller checks the trailer). */
+    static ModelArtifact fromParts(int format, JsonNode h, FloatSource floats) throws InvalidModelException, IOException {
+        int dim = h.get("inputDim").asInt();
+        Builder b = new Builder()
+                .name(h.get("name").asText())
+                .version(h.get("version").asLong())
+                .createdAt(Instant.parse(h.get("createdAt").asText()))
+                .head(Head.parse(h.get("head").asText()))
+                .threshold((float) h.get("threshold").asDouble())
+                .margin((float) h.get("margin").asDouble())
+                .trainingMetrics(h.get("trainingMetrics"));
+        JsonNode scaling = h.get("inputScaling");
+        b.inputScaling(scaling == null || scaling.isNull() ? null : scaling.asText());
+        b.provenance(h.get("provenance")).signatures(readSignatures(h.get("signatures")));
+        ObjectNode others = JSON.createObjectNode();
+        h.fields().forEachRemaining(f -> {
+            if (!KNOWN_HEADER_FIELDS.contains(f.getKey())) {
+                others.set(f.getKey(), f.getValue());
+            }
+        });
+        b.otherHeaderFields(others);
+        b.driftReference(h.get("driftReference"));
+        if (dim <= 0 || 8L * dim > floats.remainingBytes()) {
+            throw new InvalidModelException("input dimension " + dim + " does not fit the artifact");
+        }
+        b.normalizer(new Normalizer(floats.next(dim), floats.next(dim)));
+        List<EncoderMember> members = new ArrayList<>();
+        if (format == SINGLE_ENCODER_FORMAT) {
+            members.add(readMember(floats, h));
+        } else {
+            for (JsonNode m : h.get("members")) {
+                members.add(readMember(floats, m));
+            }
+        }
+        b.members(members);
+        return b.build();
     }
 
     private static List<ArtifactSignature> readSignatures(JsonNode node) throws InvalidModelException {
@@ -421,22 +449,22 @@ public final class ModelArtifact {
         }
     }
 
-    private static EncoderMember readMember(ByteBuffer buf, JsonNode shapes) {
+    private static EncoderMember readMember(FloatSource floats, JsonNode shapes) throws IOException {
         List<DenseLayer> layers = new ArrayList<>();
         for (JsonNode l : shapes.get("encoder")) {
-            layers.add(readLayer(buf, l));
+            layers.add(readLayer(floats, l));
         }
         JsonNode hl = shapes.get("headLayer");
-        return new EncoderMember(layers, hl != null && !hl.isNull() ? readLayer(buf, hl) : null);
+        return new EncoderMember(layers, hl != null && !hl.isNull() ? readLayer(floats, hl) : null);
     }
 
-    private static DenseLayer readLayer(ByteBuffer buf, JsonNode shape) {
+    private static DenseLayer readLayer(FloatSource floats, JsonNode shape) throws IOException {
         int in = shape.get("in").asInt();
         int out = shape.get("out").asInt();
-        if (in <= 0 || out <= 0 || (long) in * out * 4 > buf.remaining()) {
+        if (in <= 0 || out <= 0 || (long) in * out * 4 > floats.remainingBytes()) {
             throw new IllegalArgumentException("layer " + in + "x" + out + " does not fit the artifact");
         }
-        return new DenseLayer(in, out, getFloats(buf, in * out), getFloats(buf, out));
+        return new DenseLayer(in, out, floats.next(in * out), floats.next(out));
     }
 
     private static void putFloats(ByteBuffer buf, float[] values) {

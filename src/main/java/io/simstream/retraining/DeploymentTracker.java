@@ -51,6 +51,8 @@ final class DeploymentTracker implements AutoCloseable {
     private volatile LoadedModel champion;
     private volatile Instant championPublishedAt;
     private volatile Candidate candidate;
+    /** Chunk records of this model name by key (see {@link #chunkRecord}). */
+    private final Map<String, byte[]> chunks = new HashMap<>();
 
     DeploymentTracker(Map<String, Object> clientConfig, TopicSpec<String, ModelRecord> topic, String modelName,
                       ModelLoader loader) {
@@ -91,7 +93,9 @@ final class DeploymentTracker implements AutoCloseable {
     /** Reads what is new on the models topic. */
     void poll(Duration timeout) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
-            if (modelName.equals(r.key())) {
+            if (ModelKeys.isChunk(r.key()) && modelName.equals(ModelKeys.modelName(r.key()))) {
+                chunkRecord(r);
+            } else if (modelName.equals(r.key())) {
                 championRecord(r);
             } else if (candidateKey.equals(r.key())) {
                 candidateRecord(r);
@@ -142,6 +146,20 @@ final class DeploymentTracker implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps the chunks of this name's large models as they arrive (bytes, until their tombstone),
+     * for the manifest that follows them in the same transaction. The retrainer's models are small,
+     * so holding a large champion's chunks on the heap here is acceptable (the scorer keeps them in
+     * RocksDB instead).
+     */
+    private void chunkRecord(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            chunks.remove(r.key());
+        } else {
+            chunks.put(r.key(), r.value());
+        }
+    }
+
     private ModelRecord decode(ConsumerRecord<String, byte[]> r) {
         try {
             return topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
@@ -153,7 +171,10 @@ final class DeploymentTracker implements AutoCloseable {
 
     private LoadedModel load(ModelRecord record, ConsumerRecord<String, byte[]> r) {
         try {
-            return loader.load(record);
+            return loader.load(record, 0, key -> {
+                byte[] bytes = chunks.get(key);
+                return bytes == null ? null : topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
+            });
         } catch (ModelRejectedException e) {
             LOG.warn("Ignoring model record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             return null;

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * store may have been restored from its checkpoint without any record passing through process()
  * (KAFKA-7663, KAFKA-8037), and the stream threads must not score with nothing while a good model
  * sits in the store.
+ *
+ * <p>A large model arrives as CHUNK records (kept in the store under their own keys, deleted by
+ * their tombstones) followed, in the same transaction, by its MANIFEST under the model's key; the
+ * loader reads the artifact from the stored chunks ({@link StoredChunks}), verifying every chunk,
+ * the whole artifact and its signature before anything swaps. init() assembles the same way.
  */
 final class ModelStoreProcessor implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStoreProcessor.class);
@@ -65,6 +70,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     private final ScoringMetrics metrics;
     private final String candidateKey;
     private KeyValueStore<String, byte[]> store;
+    private StoredChunks chunks;
     private ProcessorContext<Void, Void> context;
     /** Offsets already counted as rejected: a record seen again (restore, replay) is counted once. */
     private final Set<String> rejectedPositions = new HashSet<>();
@@ -83,6 +89,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         store = context.getStateStore(STORE);
+        chunks = new StoredChunks(store, deserializer, registryWait, topic);
         // The champion first: a candidate is only taken when it is newer than it.
         ModelRecord champion = storedModel(live.name());
         if (champion != null) {
@@ -124,6 +131,11 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
     @Override
     public void process(Record<String, byte[]> record) {
         String key = record.key();
+        if (ModelKeys.isChunk(key)) {
+            // Checked when a manifest is loaded from them, not before: a chunk alone serves nothing.
+            chunks.put(key, record.value());
+            return;
+        }
         if (candidateKey.equals(key)) {
             processCandidate(record);
             return;
@@ -139,7 +151,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
         }
         String name = key != null ? key : model.getName();
         if (!ModelKeys.isServing(name)) {
-            // Another model's candidate or a chunk: kept as it came, for the instances that serve it.
+            // Another model's candidate: kept as it came, for the instances that serve it.
             store.put(name, record.value());
             return;
         }
@@ -156,7 +168,10 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
             metrics.staleModelIgnored();
             return;
         }
-        LoadedModel loaded = verify(model, live.name().equals(name) ? servingDim() : storedDim(stored), position);
+        LoadedModel loaded = promotedCandidate(name, model);
+        if (loaded == null) {
+            loaded = verify(model, live.name().equals(name) ? servingDim() : storedDim(stored), position);
+        }
         if (loaded == null) {
             return;
         }
@@ -166,6 +181,17 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
         } else {
             LOG.info("stored model '{}' v{} (this service serves '{}')", name, model.getVersion(), live.name());
         }
+    }
+
+    /**
+     * The candidate in rollout when this champion record is its promotion (same version, same
+     * artifact): it was verified when it became the candidate, and loading a large model again would
+     * hold it twice. null otherwise.
+     */
+    private LoadedModel promotedCandidate(String name, ModelRecord model) {
+        Deployment now = live.deployment();
+        return live.name().equals(name) && now.hasCandidate() && now.candidate().version() == model.getVersion()
+                && now.candidate().sha256().equalsIgnoreCase(model.getSha256()) ? now.candidate() : null;
     }
 
     /** A candidate record starts or re-stages a rollout; its tombstone ends it. */
@@ -236,7 +262,7 @@ final class ModelStoreProcessor implements Processor<String, byte[], Void, Void>
 
     private LoadedModel verify(ModelRecord model, int servingDim, String position) {
         try {
-            return loader.load(model, servingDim);
+            return loader.load(model, servingDim, chunks);
         } catch (ModelRejectedException e) {
             rejected(position + " model '" + model.getName() + "'", model.getVersion(), e);
             return null;

@@ -86,6 +86,17 @@ public final class ScoringMetrics {
     private static final java.util.List<Verification.Status> UNTRUSTED = java.util.List.of(
             Verification.Status.UNSIGNED, Verification.Status.UNKNOWN_SIGNER, Verification.Status.BAD_SIGNATURE);
 
+    /** A transport error reading a model reference, retried (model.reference.retry.ms). */
+    public void modelReferenceRetried(String error) {
+        Counter.builder("simstream.model.reference.retries").tag("error", error)
+                .description("Attempts to read a model reference that failed on transport and were retried")
+                .register(registry).increment();
+    }
+
+    public double referenceRetryCount() {
+        return registry.find("simstream.model.reference.retries").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     /** A model accepted without a trusted signature (model.trust.mode=warn), once per artifact. */
     public void modelUntrusted(Verification.Status status) {
         untrustedCounter(status).increment();

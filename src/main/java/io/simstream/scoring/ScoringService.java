@@ -7,6 +7,7 @@ import io.simstream.UserInputException;
 import io.simstream.config.ScoringConfig;
 import io.simstream.config.TopicSettings;
 import io.simstream.lifecycle.ModelLoader;
+import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.lifecycle.TrustPolicy;
 import io.simstream.metrics.MetricsServer;
@@ -79,7 +80,11 @@ public final class ScoringService implements AutoCloseable {
         TrustPolicy trust = TrustPolicy.of(config.get(ScoringConfig.TRUST_MODE), config.get(ScoringConfig.TRUST_KEYS),
                 metrics::modelUntrusted);
         LOG.info("model trust: {}", trust.describe());
-        ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC(), trust);
+        ReferenceFetcher references = new ReferenceFetcher(new ReferenceFetcher.Settings(
+                Duration.ofMillis(config.getLong(ScoringConfig.REFERENCE_TIMEOUT)),
+                Duration.ofMillis(config.getLong(ScoringConfig.REFERENCE_RETRY)),
+                config.getLong(ScoringConfig.REFERENCE_MAX_BYTES)), metrics::modelReferenceRetried);
+        ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC(), trust, references);
         String instance = StaticMembership.groupInstanceId(config);
         DriftMonitors drift = new DriftMonitors(settings.drift(), meters, live,
                 instance != null ? instance : StaticMembership.hostName());

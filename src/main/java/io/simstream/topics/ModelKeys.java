@@ -30,6 +30,29 @@ public final class ModelKeys {
         return name + SEPARATOR + "v" + version + SEPARATOR + index;
     }
 
+    /** Whether key is a chunk key ({@code <name>#v<version>#<index>}). */
+    public static boolean isChunk(String key) {
+        if (key == null) {
+            return false;
+        }
+        int first = key.indexOf(SEPARATOR);
+        int last = key.lastIndexOf(SEPARATOR);
+        return first > 0 && last > first + 2 && key.charAt(first + 1) == 'v'
+                && digits(key, first + 2, last) && digits(key, last + 1, key.length());
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The model name a key belongs to (the part before the first '#'). */
     public static String modelName(String key) {
         int at = key.indexOf(SEPARATOR);

@@ -16,10 +16,16 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /**
  * Checks the configs of topics that already exist against what simstream relies on, and refuses
  * with the exact command that fixes them: a models topic that is not compacted loses old models
- * (and eventually the live one) to retention; one whose max.message.bytes is below the artifact
- * rejects the publish.
+ * (and eventually the live one) to retention; one whose max.message.bytes is too small even for
+ * the chunks of a large model rejects the publish.
  */
 public final class TopicChecks {
+    /**
+     * The smallest max.message.bytes a large model is split for (the publisher writes chunks a
+     * little under the topic's limit); below it, a record that does not fit is refused.
+     */
+    public static final int MIN_CHUNKED_MESSAGE_BYTES = 64 * 1024;
+
     private TopicChecks() {
     }
 
@@ -46,13 +52,27 @@ public final class TopicChecks {
                     + fix(bootstrap, topic, "cleanup.policy=compact"));
         }
         ConfigEntry max = config.get("max.message.bytes");
-        if (recordBytes > 0 && max != null && Long.parseLong(max.value()) < recordBytes) {
+        if (recordBytes > 0 && max != null && Long.parseLong(max.value()) < recordBytes
+                && Long.parseLong(max.value()) < MIN_CHUNKED_MESSAGE_BYTES) {
             long wanted = Math.max(recordBytes + 64 * 1024, Topics.MODEL_MAX_MESSAGE_BYTES);
             problems.add("topic '" + topic + "' has max.message.bytes=" + max.value() + " but the model record is "
-                    + recordBytes + " bytes. Fix: " + fix(bootstrap, topic, "max.message.bytes=" + wanted));
+                    + recordBytes + " bytes, and chunks need at least " + MIN_CHUNKED_MESSAGE_BYTES
+                    + ". Fix: " + fix(bootstrap, topic, "max.message.bytes=" + wanted));
         }
         if (!problems.isEmpty()) {
             throw new UserInputException(String.join("\n", problems));
+        }
+    }
+
+    /**
+     * The topic's max.message.bytes (the largest record batch it takes), or fallback when the topic
+     * does not exist yet (it will be created with fallback).
+     */
+    public static long maxMessageBytes(Map<String, Object> adminConfig, String topic, long fallback) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            Config config = describe(admin, topic);
+            ConfigEntry max = config == null ? null : config.get("max.message.bytes");
+            return max == null ? fallback : Long.parseLong(max.value());
         }
     }
 

@@ -26,15 +26,27 @@ public final class TopicScan {
 
     public static <K, V> List<ConsumerRecord<K, V>> readAll(Map<String, Object> clientConfig, String topic,
                                                            Deserializer<K> keys, Deserializer<V> values) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        forEach(clientConfig, topic, keys, values, out::add);
+        out.sort(Comparator.<ConsumerRecord<K, V>>comparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        return out;
+    }
+
+    /**
+     * Hands each record to visitor as it is read, holding none: for topics too large to keep (the
+     * chunks of large models). Records come in offset order per partition.
+     */
+    public static <K, V> void forEach(Map<String, Object> clientConfig, String topic, Deserializer<K> keys,
+                                      Deserializer<V> values, java.util.function.Consumer<ConsumerRecord<K, V>> visitor) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_MAX_MESSAGE_BYTES);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(c, keys, values)) {
             if (!consumer.listTopics(Duration.ofSeconds(30)).containsKey(topic)) {
-                return out;
+                return;
             }
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
@@ -48,11 +60,8 @@ public final class TopicScan {
                     throw new IllegalStateException("could not read topic " + topic + " to its end within "
                             + TimeUnit.NANOSECONDS.toSeconds(DEADLINE.toNanos()) + " s");
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+                consumer.poll(Duration.ofMillis(500)).forEach(visitor);
             }
         }
-        out.sort(Comparator.<ConsumerRecord<K, V>>comparingInt(ConsumerRecord::partition)
-                .thenComparingLong(ConsumerRecord::offset));
-        return out;
     }
 }
