@@ -30,6 +30,8 @@ DEFAULT_FILES = [
 BUILDER = re.compile(r'\b(Counter|Timer|Gauge|DistributionSummary|FunctionCounter|FunctionTimer)'
                      r'\.builder\(\s*"([^"]+)"')
 REGISTRY_GAUGE = re.compile(r'\.gauge\(\s*"([^"]+)"')
+# A class's own gauge helper, e.g. gauge("simstream.drift.alarm", "description", ...).
+HELPER_GAUGE = re.compile(r'(?<![.\w])gauge\(\s*"(simstream[._][^"]+)"')
 BASE_UNIT = re.compile(r'\.baseUnit\(\s*"([^"]+)"\s*\)')
 
 
@@ -75,6 +77,8 @@ def derived_names():
                                 "publishPercentileHistogram()" in chain):
                 names[s] = rel
         for m in REGISTRY_GAUGE.finditer(text):
+            names[snake(m.group(1))] = rel
+        for m in HELPER_GAUGE.finditer(text):
             names[snake(m.group(1))] = rel
     return names
 

@@ -67,11 +67,14 @@ public final class RetrainMetrics {
     void onlineAccuracy(String modelKey, OnlineQualityTopology.Role role, OnlineAccuracy acc) {
         int at = modelKey.lastIndexOf('@');
         Tags tags = Tags.of("model", modelKey.substring(0, at), "version", modelKey.substring(at + 1));
-        Map<String, OnlineAccuracy> counts = role == OnlineQualityTopology.Role.SERVED ? online : shadow;
-        String prefix = role == OnlineQualityTopology.Role.SERVED ? "simstream_online" : "simstream_shadow";
-        if (counts.put(modelKey, acc) == null) {
-            registry.gauge(prefix + "_accuracy", tags, counts, m -> m.get(modelKey).accuracy());
-            registry.gauge(prefix + "_labeled_decisions", tags, counts, m -> m.get(modelKey).total());
+        if (role == OnlineQualityTopology.Role.SERVED) {
+            if (online.put(modelKey, acc) == null) {
+                registry.gauge("simstream_online_accuracy", tags, online, m -> m.get(modelKey).accuracy());
+                registry.gauge("simstream_online_labeled_decisions", tags, online, m -> m.get(modelKey).total());
+            }
+        } else if (shadow.put(modelKey, acc) == null) {
+            registry.gauge("simstream_shadow_accuracy", tags, shadow, m -> m.get(modelKey).accuracy());
+            registry.gauge("simstream_shadow_labeled_decisions", tags, shadow, m -> m.get(modelKey).total());
         }
     }
 
