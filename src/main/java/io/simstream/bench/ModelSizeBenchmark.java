@@ -106,14 +106,11 @@ public final class ModelSizeBenchmark {
                     .all().get(60, TimeUnit.SECONDS);
         }
         TopicAdmin.createMissing(cluster.clientConfig(), List.of(topics.pairs(), topics.decisions(),
-                topics.decisionsShadow(), topics.deadLetters(), topics.modelHistory()));
+                topics.decisionsShadow(), topics.deadLetters(), topics.modelHistory(), topics.modelEvents()));
         Path logDir = Files.createTempDirectory("simstream-bench-models-logs");
         Map<String, String> settings = new LinkedHashMap<>(flags);
         settings.put("application.id", runId);
-        settings.put("topic.pairs", topics.names().pairs());
-        settings.put("topic.decisions", topics.names().decisions());
-        settings.put("topic.models", topics.names().models());
-        settings.put("topic.dlq", topics.names().deadLetters());
+        settings.putAll(topics.names().asSettings());
         settings.put("topics.create", "false");
         settings.put("state.dir", Files.createTempDirectory("simstream-bench-models-state").toString());
         ObjectNode result = new ObjectMapper().createObjectNode();

@@ -97,10 +97,7 @@ class ConfluentCompatibilityIntegrationTest {
         m.put("bootstrap.servers", KAFKA.bootstrapServers());
         m.put("registry.url", registryUrl);
         m.put("application.id", names.pairs() + "-app");
-        m.put("topic.pairs", names.pairs());
-        m.put("topic.decisions", names.decisions());
-        m.put("topic.models", names.models());
-        m.put("topic.dlq", names.deadLetters());
+        m.putAll(names.asSettings());
         m.put("topic.pairs.partitions", "1");
         m.put("state.dir", dir.resolve(names.pairs()).toString());
         m.put("commit.interval.ms", "100");
@@ -137,16 +134,22 @@ class ConfluentCompatibilityIntegrationTest {
         String modelsSubject = names.models() + "-value";
         // Every publisher also writes each model to <models>-history, under its own subject.
         String historySubject = names.modelHistory() + "-value";
+        // serve also writes shadow decisions (while a candidate is out) and model events (drift alarms).
+        String shadowSubject = names.decisionsShadow() + "-value";
+        String eventsSubject = names.modelEvents() + "-value";
         pythonRegister(pairsSubject, Files.readString(Path.of("schemas/VectorPair.avsc")));
         int v2Id = pythonRegister(pairsSubject, SchemaTexts.canonical(WirePairs.tenantSchema()));
         int decisionsId = pythonRegister(decisionsSubject, Files.readString(Path.of("schemas/PairDecision.avsc")));
         int dlqId = pythonRegister(dlqSubject, Files.readString(Path.of("schemas/DeadLetter.avsc")));
         pythonRegister(modelsSubject, Files.readString(Path.of("schemas/ModelRecord.avsc")));
         pythonRegister(historySubject, Files.readString(Path.of("schemas/ModelRecord.avsc")));
-        List<String> subjects = List.of(pairsSubject, decisionsSubject, dlqSubject, modelsSubject, historySubject);
+        pythonRegister(shadowSubject, Files.readString(Path.of("schemas/PairDecision.avsc")));
+        pythonRegister(eventsSubject, Files.readString(Path.of("schemas/ModelEvent.avsc")));
+        List<String> subjects = List.of(pairsSubject, decisionsSubject, dlqSubject, modelsSubject, historySubject,
+                shadowSubject, eventsSubject);
         Map<String, Integer> before = versionCounts(direct, subjects);
-        assertEquals(Map.of(pairsSubject, 2, decisionsSubject, 1, dlqSubject, 1, modelsSubject, 1, historySubject, 1),
-                before);
+        assertEquals(Map.of(pairsSubject, 2, decisionsSubject, 1, dlqSubject, 1, modelsSubject, 1, historySubject, 1,
+                shadowSubject, 1, eventsSubject, 1), before);
 
         try (RegistryProxy readOnly = RegistryProxy.readOnly(SharedRegistry.url())) {
             ConfluentRegistryClient viaProxy = ConfluentRegistryClient.fromConfig(

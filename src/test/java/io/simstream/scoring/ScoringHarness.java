@@ -77,10 +77,7 @@ final class ScoringHarness implements AutoCloseable {
         m.put("bootstrap.servers", bootstrap);
         m.put("registry.url", registryUrl);
         m.put("application.id", appId);
-        m.put("topic.pairs", names.pairs());
-        m.put("topic.decisions", names.decisions());
-        m.put("topic.models", names.models());
-        m.put("topic.dlq", names.deadLetters());
+        m.putAll(names.asSettings());
         m.put("state.dir", stateRoot.resolve(instance).toString());
         m.put("commit.interval.ms", "100");
         m.put("waiting.drain.interval.ms", "100");
