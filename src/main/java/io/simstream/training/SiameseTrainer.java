@@ -12,13 +12,13 @@ import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +49,7 @@ public final class SiameseTrainer {
     public SiameseTrainer(TrainingConfig cfg, Consumer<String> progress) {
         this.cfg = cfg;
         this.progress = progress;
-        NativeThreads.limitToOneUnlessConfigured();
+        NativeRuntime.configure();
     }
 
     public TrainingResult train(PairDataset data) {
@@ -135,8 +135,9 @@ public final class SiameseTrainer {
         PairDataset train = split.train();
         PairDataset val = split.validation();
         ComputationGraph graph = newGraph(train.dim(), seed, warm);
-        INDArray trainL = matrix(train.left(), normalizer);
-        INDArray trainR = matrix(train.right(), normalizer);
+        BatchOutputs batchOutputs = new BatchOutputs(cfg.head());
+        graph.addListeners(batchOutputs);
+        Batches batches = new Batches(train, normalizer);
         INDArray valL = matrix(val.left(), normalizer);
         INDArray valR = matrix(val.right(), normalizer);
         Random shuffle = new Random(seed);
@@ -151,19 +152,19 @@ public final class SiameseTrainer {
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
             rates.add(learningRate);
-            double trainLoss = fitEpoch(graph, trainL, trainR, train.labels(), shuffle);
-            ScoredPairs trainScores = new ScoredPairs(output(graph, trainL, trainR), train.labels(), cfg.head());
+            EpochFit fit = fitEpoch(graph, batches, shuffle, batchOutputs);
+            long fitted = System.nanoTime();
+            // Early stopping needs the validation loss; accuracy and AUC come from the same scores.
             ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
             double valLoss = valScores.loss(cfg.margin());
-            EpochRecord rec = new EpochRecord(epoch, trainLoss, valLoss,
-                    trainScores.confusionAt(EvaluationReport.FIXED_THRESHOLD).accuracy(),
+            EpochRecord rec = new EpochRecord(epoch, fit.loss(), valLoss, fit.accuracy(),
                     valScores.confusionAt(EvaluationReport.FIXED_THRESHOLD).accuracy(), valScores.auc(),
-                    (System.nanoTime() - t0) / 1e9);
+                    (System.nanoTime() - t0) / 1e9, (fitted - t0) / 1e9);
             history.add(rec);
             progress.accept(String.format(Locale.ROOT,
                     "epoch %3d  train loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.2fs",
                     epoch, rec.trainLoss(), rec.validationLoss(), rec.validationAccuracy(), rec.validationAuc(), rec.seconds()));
-            checkFinite(trainLoss, epoch);
+            checkFinite(fit.loss(), epoch);
             if (valLoss < bestLoss) {
                 bestLoss = valLoss;
                 bestParams = graph.params().dup();
@@ -192,12 +193,11 @@ public final class SiameseTrainer {
     /** Trains a fresh graph (same seed as the member's selection run) on all labelled pairs for its epoch count. */
     private EncoderMember refit(PairDataset all, Normalizer normalizer, MemberRun run, EncoderMember warm) {
         ComputationGraph graph = newGraph(all.dim(), run.seed(), warm);
-        INDArray left = matrix(all.left(), normalizer);
-        INDArray right = matrix(all.right(), normalizer);
+        Batches batches = new Batches(all, normalizer);
         Random shuffle = new Random(run.seed());
         for (int epoch = 0; epoch < run.bestEpoch(); epoch++) {
             graph.setLearningRate(run.learningRates().get(epoch));
-            checkFinite(fitEpoch(graph, left, right, all.labels(), shuffle), epoch + 1);
+            checkFinite(fitEpoch(graph, batches, shuffle, null).loss(), epoch + 1);
         }
         return export(graph);
     }
@@ -248,8 +248,40 @@ public final class SiameseTrainer {
         }
     }
 
-    /** One pass over the shuffled training pairs; returns the mean mini-batch loss (with dropout, as Keras reports it). */
-    private double fitEpoch(ComputationGraph graph, INDArray left, INDArray right, int[] labels, Random shuffle) {
+    /** An epoch's running training figures, over its mini-batches (with dropout, as Keras reports them). */
+    private record EpochFit(double loss, double accuracy) {
+    }
+
+    /**
+     * The pairs to fit, scaled once into native arrays: the two sides and the label column, from
+     * which each mini-batch is gathered by row index (the labels too, so no array is built in Java
+     * per batch).
+     */
+    private static final class Batches {
+        final INDArray left;
+        final INDArray right;
+        final INDArray labelColumn;
+        final int[] labels;
+
+        Batches(PairDataset data, Normalizer normalizer) {
+            left = matrix(data.left(), normalizer);
+            right = matrix(data.right(), normalizer);
+            labels = data.labels();
+            float[][] y = new float[labels.length][1];
+            for (int i = 0; i < labels.length; i++) {
+                y[i][0] = labels[i];
+            }
+            labelColumn = Nd4j.create(y);
+        }
+    }
+
+    /**
+     * One pass over the shuffled training pairs: the mean mini-batch loss and, when
+     * {@code outputs} is given, the share of pairs each batch's forward pass got right at the fixed
+     * threshold.
+     */
+    private EpochFit fitEpoch(ComputationGraph graph, Batches data, Random shuffle, BatchOutputs outputs) {
+        int[] labels = data.labels;
         int n = labels.length;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -261,23 +293,25 @@ public final class SiameseTrainer {
             order[i] = order[j];
             order[j] = t;
         }
+        boolean twoOutputs = graph.getNumOutputArrays() == 2;
         double lossSum = 0;
+        long correct = 0;
         for (int from = 0; from < n; from += cfg.batchSize()) {
-            int to = Math.min(n, from + cfg.batchSize());
-            int[] idx = new int[to - from];
-            float[][] y = new float[to - from][1];
-            for (int k = 0; k < idx.length; k++) {
-                idx[k] = order[from + k];
-                y[k][0] = labels[idx[k]];
-            }
-            INDArray yArr = Nd4j.create(y);
-            INDArray[] targets = graph.getNumOutputArrays() == 2 ? new INDArray[] {yArr, yArr} : new INDArray[] {yArr};
-            MultiDataSet batch = new MultiDataSet(
-                    new INDArray[] {Nd4j.pullRows(left, 1, idx), Nd4j.pullRows(right, 1, idx)}, targets);
-            graph.fit(batch);
+            int[] idx = Arrays.copyOfRange(order, from, Math.min(n, from + cfg.batchSize()));
+            INDArray y = Nd4j.pullRows(data.labelColumn, 1, idx);
+            graph.fit(new INDArray[] {Nd4j.pullRows(data.left, 1, idx), Nd4j.pullRows(data.right, 1, idx)},
+                    twoOutputs ? new INDArray[] {y, y} : new INDArray[] {y});
             lossSum += graph.score() * idx.length;
+            float[] scores = outputs == null ? null : outputs.last();
+            if (scores != null) {
+                for (int k = 0; k < idx.length; k++) {
+                    if (cfg.head().isSame(scores[k], EvaluationReport.FIXED_THRESHOLD) == (labels[idx[k]] == 1)) {
+                        correct++;
+                    }
+                }
+            }
         }
-        return lossSum / n;
+        return new EpochFit(lossSum / n, outputs == null ? Double.NaN : (double) correct / n);
     }
 
     static float[] output(ComputationGraph graph, INDArray left, INDArray right) {
