@@ -11,8 +11,10 @@ import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -67,6 +69,28 @@ public final class SiameseTrainer {
      */
     public TrainingResult train(ValidationSplit split, ModelArtifact warmStart) {
         long start = System.nanoTime();
+        EnsemblePolicy.Choice choice = EnsemblePolicy.choose(cfg.ensemble(), split.labelled().size());
+        if (choice.automatic()) {
+            progress.accept("ensemble of " + choice.members() + " (" + choice.rule() + ")");
+        }
+        Members members = trainMembers(split, warmStart, choice.members());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.accept(String.format(Locale.ROOT, "trained in %.1fs", seconds));
+        return assemble(split, members, choice, seconds);
+    }
+
+    /**
+     * Every member trained, each with its own selection run and refit (seeds seed, seed + 1, ...).
+     *
+     * @param finals   the encoders the artifact holds: refit ones, or the selection runs' own
+     * @param seconds  each member's training time, selection and refit together
+     */
+    record Members(List<MemberRun> runs, List<EncoderMember> finals, Normalizer finalNorm, PairDataset finalData,
+                   String inputScaling, List<Double> seconds) {
+    }
+
+    /** Trains {@code count} members; {@link #assemble} makes a model of the first K of them. */
+    Members trainMembers(ValidationSplit split, ModelArtifact warmStart, int count) {
         SplitReport report = split.report();
         progress.accept(String.format(Locale.ROOT, "split %s: %d training pairs, %d validation pairs%s;"
                 + " %.1f%% of validation pairs share a vector with training pairs", report.kind().id(),
@@ -83,51 +107,56 @@ public final class SiameseTrainer {
         }
         Normalizer selectionNorm = warmStart != null ? warmStart.normalizer()
                 : Standardizer.fit(split.train(), cfg.scaling());
+        PairDataset finalData = cfg.refit() ? split.labelled() : split.train();
+        Normalizer finalNorm = !cfg.refit() || warmStart != null ? selectionNorm
+                : Standardizer.fit(finalData, cfg.scaling());
         List<MemberRun> runs = new ArrayList<>();
-        for (int k = 0; k < cfg.ensemble(); k++) {
-            if (cfg.ensemble() > 1) {
-                progress.accept("ensemble member " + (k + 1) + " of " + cfg.ensemble() + " (seed " + (cfg.seed() + k) + ")");
+        List<EncoderMember> finals = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            long t0 = System.nanoTime();
+            if (count > 1) {
+                progress.accept("ensemble member " + (k + 1) + " of " + count + " (seed " + (cfg.seed() + k) + ")");
             }
-            runs.add(select(split, selectionNorm, cfg.seed() + k, warmMember(warmStart, k)));
+            MemberRun run = select(split, selectionNorm, cfg.seed() + k, warmMember(warmStart, k));
+            runs.add(run);
+            if (cfg.refit()) {
+                progress.accept(String.format(Locale.ROOT, "refit%s on all %d labelled pairs for %d epochs",
+                        count > 1 ? " of member " + (k + 1) : "", finalData.size(), run.bestEpoch()));
+                finals.add(refit(finalData, finalNorm, run, warmMember(warmStart, k)));
+            } else {
+                finals.add(run.member());
+            }
+            seconds.add((System.nanoTime() - t0) / 1e9);
         }
+        String scaling = warmStart != null && warmStart.inputScaling() != null ? warmStart.inputScaling()
+                : cfg.scaling().id();
+        return new Members(runs, finals, finalNorm, finalData, scaling, seconds);
+    }
+
+    /** The model of the first {@code k} members: threshold calibrated on their mean validation score. */
+    TrainingResult assemble(ValidationSplit split, Members all, EnsemblePolicy.Choice choice, double seconds) {
+        int k = choice.members();
+        List<MemberRun> runs = all.runs().subList(0, k);
         ScoredPairs valScores = averaged(runs, split.validation().labels());
         float threshold = ThresholdCalibrator.calibrate(valScores, cfg.calibration());
         EvaluationReport valReport = EvaluationReport.of(valScores, threshold, cfg.margin());
         progress.accept(String.format(Locale.ROOT, "threshold %.4f calibrated on validation (%s)%s", threshold,
-                cfg.calibration().name().toLowerCase(Locale.ROOT), cfg.ensemble() > 1 ? " over the members' mean score" : ""));
-
-        Normalizer finalNorm = selectionNorm;
-        List<EncoderMember> members = new ArrayList<>();
-        PairDataset finalData = split.train();
-        if (cfg.refit()) {
-            finalData = split.labelled();
-            finalNorm = warmStart != null ? warmStart.normalizer() : Standardizer.fit(finalData, cfg.scaling());
-            for (int k = 0; k < runs.size(); k++) {
-                MemberRun run = runs.get(k);
-                progress.accept(String.format(Locale.ROOT, "refit%s on all %d labelled pairs for %d epochs",
-                        runs.size() > 1 ? " of member " + (k + 1) : "", finalData.size(), run.bestEpoch()));
-                members.add(refit(finalData, finalNorm, run, warmMember(warmStart, k)));
-            }
-        } else {
-            runs.forEach(r -> members.add(r.member()));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        progress.accept(String.format(Locale.ROOT, "trained in %.1fs", seconds));
+                cfg.calibration().name().toLowerCase(Locale.ROOT), k > 1 ? " over the members' mean score" : ""));
         ModelArtifact artifact = ModelArtifact.builder()
                 .head(cfg.head())
                 .threshold(threshold)
                 .margin(cfg.margin())
-                .normalizer(finalNorm)
-                .members(members)
-                .inputScaling(warmStart != null && warmStart.inputScaling() != null ? warmStart.inputScaling()
-                        : cfg.scaling().id())
+                .normalizer(all.finalNorm())
+                .members(all.finals().subList(0, k))
+                .inputScaling(all.inputScaling())
                 .build();
         MemberRun first = runs.get(0);
         List<TrainingResult.MemberSummary> summaries = runs.stream().map(r -> new TrainingResult.MemberSummary(
                 r.seed(), r.bestEpoch(), r.history().size(), r.validationScores().auc())).toList();
         return new TrainingResult(artifact, first.history(), first.bestEpoch(), first.stoppedEarly(), seconds,
-                split.train().size(), valReport, valScores, report, cfg.scaling(), cfg.refit(), finalData.size(),
-                summaries);
+                split.train().size(), valReport, valScores, split.report(), cfg.scaling(), cfg.refit(),
+                all.finalData().size(), summaries, choice);
     }
 
     /** One member's selection run: early stopping on validation loss, best epoch restored. */
@@ -145,6 +174,8 @@ public final class SiameseTrainer {
         List<Double> rates = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
+        // The weights after each of the last epochs, enough to average the ones ending at the best epoch.
+        Deque<INDArray> recent = new ArrayDeque<>();
         int bestEpoch = 0;
         int sinceBest = 0;
         boolean stoppedEarly = false;
@@ -165,6 +196,12 @@ public final class SiameseTrainer {
                     "epoch %3d  train loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.2fs",
                     epoch, rec.trainLoss(), rec.validationLoss(), rec.validationAccuracy(), rec.validationAuc(), rec.seconds()));
             checkFinite(fit.loss(), epoch);
+            if (cfg.averageEpochs() > 1) {
+                recent.addLast(graph.params().dup());
+                if (recent.size() > cfg.averageEpochs() + cfg.patience()) {
+                    recent.removeFirst();
+                }
+            }
             if (valLoss < bestLoss) {
                 bestLoss = valLoss;
                 bestParams = graph.params().dup();
@@ -182,6 +219,11 @@ public final class SiameseTrainer {
                 graph.setLearningRate(learningRate);
             }
         }
+        if (cfg.averageEpochs() > 1) {
+            // recent ends at the last epoch run; the best is (epochs run - best) before it.
+            List<INDArray> upToBest = new ArrayList<>(recent).subList(0, recent.size() - (history.size() - bestEpoch));
+            bestParams = mean(upToBest.subList(Math.max(0, upToBest.size() - cfg.averageEpochs()), upToBest.size()));
+        }
         graph.setParams(bestParams);
         ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
         progress.accept(String.format(Locale.ROOT, "restored best epoch %d of %d (val loss %.4f)", bestEpoch,
@@ -195,9 +237,16 @@ public final class SiameseTrainer {
         ComputationGraph graph = newGraph(all.dim(), run.seed(), warm);
         Batches batches = new Batches(all, normalizer);
         Random shuffle = new Random(run.seed());
+        List<INDArray> last = new ArrayList<>();
         for (int epoch = 0; epoch < run.bestEpoch(); epoch++) {
             graph.setLearningRate(run.learningRates().get(epoch));
             checkFinite(fitEpoch(graph, batches, shuffle, null).loss(), epoch + 1);
+            if (cfg.averageEpochs() > 1 && epoch >= run.bestEpoch() - cfg.averageEpochs()) {
+                last.add(graph.params().dup());
+            }
+        }
+        if (!last.isEmpty()) {
+            graph.setParams(mean(last));
         }
         return export(graph);
     }
@@ -209,6 +258,19 @@ public final class SiameseTrainer {
             SiameseNetwork.importWeights(graph, warm.encoder(), warm.headLayer());
         }
         return graph;
+    }
+
+    /**
+     * The mean of weight vectors from consecutive epochs. Late in training, with the learning rate
+     * halved on every plateau, they lie around one basin; their mean sits nearer its centre than any
+     * of them, which averages out the last epochs' mini-batch noise (stochastic weight averaging).
+     */
+    private static INDArray mean(List<INDArray> params) {
+        INDArray sum = params.get(0).dup();
+        for (int i = 1; i < params.size(); i++) {
+            sum.addi(params.get(i));
+        }
+        return sum.divi(params.size());
     }
 
     private EncoderMember export(ComputationGraph graph) {
