@@ -23,8 +23,19 @@ import java.util.function.UnaryOperator;
  * Seeds are spaced so that no two runs share a member seed.
  */
 public final class QualitySweep {
-    /** A configuration to measure, as a change to the defaults, and the ensemble sizes to read from it. */
-    public record Lever(String name, String description, UnaryOperator<TrainingConfig> change, List<Integer> ensembles) {
+    /**
+     * A configuration to measure, as a change to the defaults, and the ensemble sizes to read from it.
+     *
+     * @param consecutiveSeeds 1, or n: the K-ensembles of seeds seed .. seed + n - 1 all come from one
+     *                         training of K + n - 1 members (members are independent, so the ensemble
+     *                         of seed s + i is members i .. i + K - 1), as three runs with seeds s,
+     *                         s + 1 and s + 2 of {@code --ensemble K} would train them
+     */
+    public record Lever(String name, String description, UnaryOperator<TrainingConfig> change, List<Integer> ensembles,
+                        int consecutiveSeeds) {
+        Lever(String name, String description, UnaryOperator<TrainingConfig> change, List<Integer> ensembles) {
+            this(name, description, change, ensembles, 1);
+        }
     }
 
     /** One measured cell: a lever's K-ensemble on one set with one seed. */
@@ -49,6 +60,10 @@ public final class QualitySweep {
                 c -> c.withHead(Head.BCE), List.of(1)));
         m.put("bce-average5", new Lever("bce-average5", "BCE head with the mean of the last 5 epochs' weights",
                 c -> c.withHead(Head.BCE).withAverageEpochs(5), List.of(1)));
+        m.put("k3-seeds3", new Lever("k3-seeds3", "the defaults with K = 3 at seeds s, s+1, s+2 (5 members)",
+                c -> c, List.of(3), 3));
+        m.put("bce-k3-seeds3", new Lever("bce-k3-seeds3", "BCE head, K = 3 at seeds s, s+1, s+2 (5 members)",
+                c -> c.withHead(Head.BCE), List.of(3), 3));
         m.put("bce-aux3", new Lever("bce-aux3", "BCE head, auxiliary contrastive weight 3",
                 c -> c.withHead(Head.BCE).withBceAuxWeight(3), List.of(1)));
         return m;
@@ -78,9 +93,20 @@ public final class QualitySweep {
     private static List<Cell> measure(SmallDataSets.Pairs set, Lever lever, TrainingConfig cfg,
                                       Consumer<String> progress) {
         int most = lever.ensembles().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        SiameseTrainer trainer = new SiameseTrainer(cfg.withEnsemble(most), line -> { });
+        int trained = most + lever.consecutiveSeeds() - 1;
+        SiameseTrainer trainer = new SiameseTrainer(cfg.withEnsemble(trained), line -> { });
         ValidationSplit split = ValidationSplit.of(set.train(), cfg);
-        SiameseTrainer.Members members = trainer.trainMembers(split, null, most);
+        SiameseTrainer.Members all = trainer.trainMembers(split, null, trained);
+        List<Cell> cells = new ArrayList<>();
+        for (int offset = 0; offset < lever.consecutiveSeeds(); offset++) {
+            cells.addAll(read(set, lever, cfg.withSeed(cfg.seed() + offset), trainer, split,
+                    all.slice(offset, offset + most), progress));
+        }
+        return cells;
+    }
+
+    private static List<Cell> read(SmallDataSets.Pairs set, Lever lever, TrainingConfig cfg, SiameseTrainer trainer,
+                                   ValidationSplit split, SiameseTrainer.Members members, Consumer<String> progress) {
         List<Cell> cells = new ArrayList<>();
         for (int k : lever.ensembles()) {
             double seconds = members.seconds().subList(0, k).stream().mapToDouble(Double::doubleValue).sum();

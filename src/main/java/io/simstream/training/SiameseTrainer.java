@@ -87,6 +87,11 @@ public final class SiameseTrainer {
      */
     record Members(List<MemberRun> runs, List<EncoderMember> finals, Normalizer finalNorm, PairDataset finalData,
                    String inputScaling, List<Double> seconds) {
+        /** Members from..to-1: what a run with seed (seed + from) and to - from members trains. */
+        Members slice(int from, int to) {
+            return new Members(runs.subList(from, to), finals.subList(from, to), finalNorm, finalData, inputScaling,
+                    seconds.subList(from, to));
+        }
     }
 
     /** Trains {@code count} members; {@link #assemble} makes a model of the first K of them. */
