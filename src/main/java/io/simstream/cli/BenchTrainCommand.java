@@ -81,6 +81,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     "%-18s wall time %5.2fx K single refit runs%n", e.getKey(), e.getValue().asDouble()));
         }
         if (torch || torchOnly) {
+            if (System.getenv("OMP_NUM_THREADS") == null) {
+                System.out.println("note: OMP_NUM_THREADS is not set (bin/simstream sets it to 1); ND4J then starts an"
+                        + " OpenMP pool per core, and on a loaded machine epochs were up to 6x slower (docs/training.md)");
+            }
             TorchReference reference = TorchReference.prepare(python);
             EpochSpeedComparison.Result speed = EpochSpeedComparison.run(train, test, trainData, base, reference,
                     rounds, System.out::println);

@@ -10,7 +10,9 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  * <ul>
  * <li>One native thread unless the user set OMP_NUM_THREADS: 2 OpenMP threads were 2-3x SLOWER
  * than one on 2-core machines (synchronization costs more than the work), and one thread makes
- * runs repeatable.</li>
+ * runs repeatable. The environment variable itself is better still (bin/simstream and the test
+ * JVMs set it): OpenMP sizes its pool when the native library loads, before this can run, and on
+ * a heavily loaded machine a run without it took up to 6x longer per epoch.</li>
  * <li>JavaCPP's physical-memory poll off: by default every native allocation (each INDArray
  * outside a workspace) reads the process's resident size from the OS to decide whether to force
  * a GC. Its counted limit ({@code org.bytedeco.javacpp.maxBytes}, the bytes JavaCPP itself
