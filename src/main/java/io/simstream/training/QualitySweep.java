@@ -176,9 +176,10 @@ public final class QualitySweep {
                 + " | wall time |\n");
         b.append("|---|---|---|---|---|---|---|\n");
         for (Summary s : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f (%d) | %.4f | %,.0f | %.2fx | %.1f s |%n",
-                    s.set(), s.label(), s.accuracy(), s.accuracySd(), s.seeds(), s.auc(), s.pairsFitted(),
-                    s.costToSingle(), s.seconds()));
+            String cost = Double.isNaN(s.costToSingle()) ? "–" : String.format(Locale.ROOT, "%.2fx", s.costToSingle());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f (%d) | %.4f | %,.0f | %s | %.1f s |%n",
+                    s.set(), s.label(), s.accuracy(), s.accuracySd(), s.seeds(), s.auc(), s.pairsFitted(), cost,
+                    s.seconds()));
         }
         return b.toString();
     }
