@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.metrics.EvaluationReport;
 import io.simstream.metrics.PairScoring;
+import io.simstream.data.Standardizer;
+import io.simstream.metrics.ThresholdCalibrator;
+import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;
+import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +68,9 @@ public final class QualitySweep {
                 c -> c, List.of(3), 3));
         m.put("bce-k3-seeds3", new Lever("bce-k3-seeds3", "BCE head, K = 3 at seeds s, s+1, s+2 (5 members)",
                 c -> c.withHead(Head.BCE), List.of(3), 3));
+        m.put("bce-l2", new Lever("bce-l2", "BCE head, and its encoder read by Euclidean distance instead of its"
+                + " head (threshold calibrated the same way, on the selection run's validation distances)",
+                c -> c.withHead(Head.BCE), List.of(1)));
         m.put("bce-aux3", new Lever("bce-aux3", "BCE head, auxiliary contrastive weight 3",
                 c -> c.withHead(Head.BCE).withBceAuxWeight(3), List.of(1)));
         return m;
@@ -124,8 +131,38 @@ public final class QualitySweep {
                     + "  %,d pairs fitted", cell.set(), cell.seed(), cell.lever(), k, cell.accuracy(), cell.auc(),
                     cell.seconds(), fitted));
             cells.add(cell);
+            if (lever.name().equals("bce-l2")) {
+                cells.add(encoderByDistance(set, cfg, split, members, k, seconds, fitted, progress));
+            }
         }
         return cells;
+    }
+
+    /**
+     * The BCE-trained encoders served as the contrastive head serves its own: Euclidean distance of
+     * the embeddings, threshold calibrated on the selection runs' validation distances. Tells the
+     * encoder apart from the head that reads it.
+     */
+    private static Cell encoderByDistance(SmallDataSets.Pairs set, TrainingConfig cfg, ValidationSplit split,
+                                          SiameseTrainer.Members members, int k, double seconds, long fitted,
+                                          Consumer<String> progress) {
+        List<EncoderMember> selection = members.runs().subList(0, k).stream()
+                .map(r -> new EncoderMember(r.member().encoder(), null)).toList();
+        List<EncoderMember> finals = members.finals().subList(0, k).stream()
+                .map(m -> new EncoderMember(m.encoder(), null)).toList();
+        ModelArtifact selected = ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(0.5f).margin(cfg.margin())
+                .normalizer(Standardizer.fit(split.train(), cfg.scaling())).members(selection).build();
+        float threshold = ThresholdCalibrator.calibrate(
+                PairScoring.score(PairScorers.fastest(selected), split.validation()), cfg.calibration());
+        ModelArtifact served = ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(threshold).margin(cfg.margin())
+                .normalizer(members.finalNorm()).members(finals).build();
+        EvaluationReport test = EvaluationReport.of(PairScoring.score(PairScorers.fastest(served), set.test()),
+                threshold, cfg.margin());
+        Cell cell = new Cell(set.name(), cfg.seed(), "bce-encoder-l2", k, test.accuracy(), test.auc(), seconds, fitted);
+        progress.accept(String.format(Locale.ROOT, "%-18s seed %3d  %-13s K=%d  accuracy %.4f  AUC %.4f  %6.1f s"
+                + "  %,d pairs fitted", cell.set(), cell.seed(), cell.lever(), k, cell.accuracy(), cell.auc(),
+                cell.seconds(), fitted));
+        return cell;
     }
 
     /**
