@@ -37,6 +37,10 @@ public final class GenerateCommand implements Callable<Integer> {
             + " falling variance spectrum like PCA outputs and real embeddings.")
     double spectrumDecay;
 
+    @Option(names = "--label-noise", defaultValue = "0", paramLabel = "P", description = "Share of pairs whose label"
+            + " is flipped (same vectors as without it; default: ${DEFAULT-VALUE}).")
+    double labelNoise;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "CSV file to write.")
     Path out;
 
@@ -45,7 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
         SyntheticPairs.Spec spec;
         try {
             spec = new SyntheticPairs.Spec(rows, dim, seed, positiveRate, SyntheticPairs.Difficulty.parse(difficulty), shift,
-                    spectrumDecay);
+                    spectrumDecay, labelNoise);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("generate: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import io.simstream.data.InputScaling;
 import io.simstream.metrics.ThresholdCalibrator;
 import io.simstream.model.Head;
 import io.simstream.signing.ArtifactSigner;
+import io.simstream.training.EnsemblePolicy;
 import io.simstream.training.TrainingConfig;
 import io.simstream.workflow.TrainingJob;
 import java.nio.file.Path;
@@ -77,9 +78,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " validation for the epoch count early stopping picked (the refit is the default).")
     boolean noRefit;
 
-    @Option(names = "--ensemble", paramLabel = "K", description = "Train K encoders (seeds seed..seed+K-1) into one"
-            + " model; the kernel averages their scores (default: ${DEFAULT-VALUE}).")
-    int ensemble = TrainingConfig.DEFAULT_ENSEMBLE;
+    @Option(names = "--ensemble", paramLabel = "K|auto", description = "Train K encoders (seeds seed..seed+K-1) into"
+            + " one model; the kernel averages their scores. auto (default): "
+            + EnsemblePolicy.FEW_LABELS_MEMBERS + " up to " + EnsemblePolicy.FEW_LABELS + " labelled pairs, 1 above"
+            + " (the reason goes into metrics.json).")
+    String ensemble = "auto";
 
     @Option(names = "--calibrate", description = "Threshold objective on validation: accuracy (default) or f1.")
     String calibrate = "accuracy";
@@ -94,6 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
             + " cannot sign stops training before it starts (exit 2).")
     Path signKey;
 
+    @Option(names = "--average-epochs", paramLabel = "N", description = "Final weights = the mean of the weights after"
+            + " each of the last N epochs, in the selection run and the refit alike (1 = the last epoch's; default:"
+            + " ${DEFAULT-VALUE}).")
+    int averageEpochs = TrainingConfig.DEFAULT_AVERAGE_EPOCHS;
+
     @Override
     public Integer call() throws Exception {
         // Read the key first: a bad key must fail before an hour of training, not after.
@@ -103,11 +111,26 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = new TrainingConfig(Head.parse(head), layers, dropout, l2, learningRate,
                     TrainingConfig.Optimizer.parse(optimizer), batchSize, maxEpochs, patience, margin, seed, valFraction,
                     TrainingConfig.Split.parse(split), ThresholdCalibrator.Objective.parse(calibrate),
-                    InputScaling.parse(scaling), !noRefit, ensemble, bceAuxWeight);
+                    InputScaling.parse(scaling), !noRefit, parseEnsemble(ensemble), bceAuxWeight, averageEpochs);
         } catch (IllegalArgumentException e) {
             throw new UserInputException("train: " + e.getMessage());
         }
         TrainingJob.run(train, test, out, cfg, signer, System.out::println);
         return 0;
+    }
+
+    private static int parseEnsemble(String text) {
+        if (text.trim().equalsIgnoreCase("auto")) {
+            return EnsemblePolicy.AUTO;
+        }
+        try {
+            int k = Integer.parseInt(text.trim());
+            if (k != EnsemblePolicy.AUTO) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--ensemble must be auto or a number >= 1, got '" + text + "'");
     }
 }

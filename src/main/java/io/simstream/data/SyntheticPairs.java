@@ -40,16 +40,26 @@ public final class SyntheticPairs {
      *                      signal is scaled by exp(-r j / dim) while its observation noise stays, so the
      *                      variance falls off steeply across the columns and the tail columns are mostly
      *                      noise: the shape of PCA outputs and many real embeddings
+     * @param labelNoise    share of pairs whose label is flipped after the vectors are drawn (the same
+     *                      vectors as without noise): labels from people who sometimes disagree
      */
     public record Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift,
-                       double spectrumDecay) {
+                       double spectrumDecay, double labelNoise) {
         public Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift) {
-            this(rows, dim, seed, positiveRate, difficulty, shift, 0.0);
+            this(rows, dim, seed, positiveRate, difficulty, shift, 0.0, 0.0);
+        }
+
+        public Spec(int rows, int dim, long seed, double positiveRate, Difficulty difficulty, double shift,
+                    double spectrumDecay) {
+            this(rows, dim, seed, positiveRate, difficulty, shift, spectrumDecay, 0.0);
         }
 
         public Spec {
             if (!(spectrumDecay >= 0 && spectrumDecay <= MAX_DECAY)) {
                 throw new IllegalArgumentException("spectrum decay must be in [0, " + MAX_DECAY + "], got " + spectrumDecay);
+            }
+            if (!(labelNoise >= 0 && labelNoise <= 0.5)) {
+                throw new IllegalArgumentException("label noise must be in [0, 0.5], got " + labelNoise);
             }
             if (rows <= 0) {
                 throw new IllegalArgumentException("rows must be > 0, got " + rows);
@@ -70,15 +80,19 @@ public final class SyntheticPairs {
         }
 
         public Spec withShift(double s) {
-            return new Spec(rows, dim, seed, positiveRate, difficulty, s, spectrumDecay);
+            return new Spec(rows, dim, seed, positiveRate, difficulty, s, spectrumDecay, labelNoise);
         }
 
         public Spec withDifficulty(Difficulty d) {
-            return new Spec(rows, dim, seed, positiveRate, d, shift, spectrumDecay);
+            return new Spec(rows, dim, seed, positiveRate, d, shift, spectrumDecay, labelNoise);
         }
 
         public Spec withSpectrumDecay(double r) {
-            return new Spec(rows, dim, seed, positiveRate, difficulty, shift, r);
+            return new Spec(rows, dim, seed, positiveRate, difficulty, shift, r, labelNoise);
+        }
+
+        public Spec withLabelNoise(double share) {
+            return new Spec(rows, dim, seed, positiveRate, difficulty, shift, spectrumDecay, share);
         }
     }
 
@@ -87,6 +101,7 @@ public final class SyntheticPairs {
     static final int LATENT = 8;
     private static final long WORLD_A = 0x51A5_7EA1L;
     private static final long WORLD_B = 0xB0B0_5EEDL;
+    private static final long LABEL_NOISE_STREAM = 0x1AB3_150FL;
     /** Values come out at about +-0.1, like the user's data. */
     private static final double OUTPUT_SCALE = 0.08;
     private static final double OBSERVATION_NOISE = 0.01;
@@ -109,13 +124,21 @@ public final class SyntheticPairs {
             right[i] = world.sample(b, spec.difficulty(), spec.spectrumDecay(), rnd);
             labels[i] = same ? 1 : 0;
         }
+        // A stream of its own, so the vectors do not depend on the noise level.
+        Random flips = new Random(spec.seed() ^ LABEL_NOISE_STREAM);
+        for (int i = 0; i < n; i++) {
+            if (flips.nextDouble() < spec.labelNoise()) {
+                labels[i] = 1 - labels[i];
+            }
+        }
         return new PairDataset(left, right, labels, spec.dim(), "synthetic(" + describe(spec) + ")");
     }
 
     static String describe(Spec s) {
         return String.format(Locale.ROOT, "rows=%d dim=%d seed=%d positive-rate=%.2f difficulty=%s shift=%.2f%s",
                 s.rows(), s.dim(), s.seed(), s.positiveRate(), s.difficulty().name().toLowerCase(Locale.ROOT), s.shift(),
-                s.spectrumDecay() > 0 ? String.format(Locale.ROOT, " spectrum-decay=%.1f", s.spectrumDecay()) : "");
+                s.spectrumDecay() > 0 ? String.format(Locale.ROOT, " spectrum-decay=%.1f", s.spectrumDecay()) : "")
+                + (s.labelNoise() > 0 ? String.format(Locale.ROOT, " label-noise=%.2f", s.labelNoise()) : "");
     }
 
     /** Class prototypes in the latent space and the map from latent to observed space. */

@@ -22,7 +22,8 @@ public final class MetricsJson {
         for (EpochRecord e : history) {
             a.addObject().put("epoch", e.epoch()).put("trainLoss", e.trainLoss()).put("validationLoss", e.validationLoss())
                     .put("trainAccuracy", e.trainAccuracy()).put("validationAccuracy", e.validationAccuracy())
-                    .put("validationAuc", e.validationAuc()).put("seconds", e.seconds());
+                    .put("validationAuc", e.validationAuc()).put("seconds", e.seconds())
+                    .put("fitSeconds", e.fitSeconds());
         }
         return a;
     }

@@ -45,6 +45,10 @@ public final class SiameseNetwork {
     static final String OUT = "out";
     /** The BCE head's auxiliary contrastive output (training only; the score is always OUT). */
     static final String AUX = "aux";
+    /** The contrastive head's distance vertex (the loss layer's input). */
+    static final String DISTANCE = "distance";
+    /** The BCE head's -|eL - eR| vertex (the output layer's input). */
+    static final String BCE_FEATURES = "negAbsDiff";
     /** Keras' Glorot-uniform initialisation, RMSprop rho and epsilon: the user's optimiser, faithfully. */
     private static final double RMS_DECAY = 0.9;
     private static final double RMS_EPSILON = 1e-7;
@@ -58,7 +62,7 @@ public final class SiameseNetwork {
 
     /** A fresh, initialised graph for {@code inputDim}-dimensional sides. */
     public static ComputationGraph build(int inputDim, TrainingConfig cfg) {
-        NativeThreads.limitToOneUnlessConfigured();
+        NativeRuntime.configure();
         IUpdater updater = cfg.optimizer() == TrainingConfig.Optimizer.ADAM ? new Adam(cfg.learningRate())
                 : new RmsProp(cfg.learningRate(), RMS_DECAY, RMS_EPSILON);
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
@@ -88,18 +92,18 @@ public final class SiameseNetwork {
         g.addVertex("eL", new UnstackVertex(0, 2), prev);
         g.addVertex("eR", new UnstackVertex(1, 2), prev);
         if (cfg.head() == Head.CONTRASTIVE) {
-            g.addVertex("distance", new L2Vertex(), "eL", "eR");
+            g.addVertex(DISTANCE, new L2Vertex(), "eL", "eR");
             g.addLayer(OUT, new LossLayer.Builder().activation(Activation.IDENTITY)
-                    .lossFunction(new ContrastiveLoss(cfg.margin())).build(), "distance");
+                    .lossFunction(new ContrastiveLoss(cfg.margin())).build(), DISTANCE);
         } else {
             g.addVertex("diffLR", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "eL", "eR");
             g.addVertex("diffRL", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), "eR", "eL");
             g.addLayer("posLR", new ActivationLayer.Builder().activation(Activation.RELU).build(), "diffLR");
             g.addLayer("posRL", new ActivationLayer.Builder().activation(Activation.RELU).build(), "diffRL");
             g.addVertex("absDiff", new ElementWiseVertex(ElementWiseVertex.Op.Add), "posLR", "posRL");
-            g.addVertex("negAbsDiff", new ScaleVertex(-1.0), "absDiff");
+            g.addVertex(BCE_FEATURES, new ScaleVertex(-1.0), "absDiff");
             g.addLayer(OUT, new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1)
-                    .activation(Activation.SIGMOID).constrainWeights(new NonNegativeConstraint()).build(), "negAbsDiff");
+                    .activation(Activation.SIGMOID).constrainWeights(new NonNegativeConstraint()).build(), BCE_FEATURES);
             if (cfg.bceAuxWeight() > 0) {
                 // The auxiliary contrastive term shapes the embedding space itself (same pairs close,
                 // different ones past the margin); BCE alone only needs the training pairs to be

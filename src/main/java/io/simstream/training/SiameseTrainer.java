@@ -11,15 +11,19 @@ import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +53,7 @@ public final class SiameseTrainer {
     public SiameseTrainer(TrainingConfig cfg, Consumer<String> progress) {
         this.cfg = cfg;
         this.progress = progress;
-        NativeThreads.limitToOneUnlessConfigured();
+        NativeRuntime.configure();
     }
 
     public TrainingResult train(PairDataset data) {
@@ -67,6 +71,33 @@ public final class SiameseTrainer {
      */
     public TrainingResult train(ValidationSplit split, ModelArtifact warmStart) {
         long start = System.nanoTime();
+        EnsemblePolicy.Choice choice = EnsemblePolicy.choose(cfg.ensemble(), split.labelled().size());
+        if (choice.automatic()) {
+            progress.accept("ensemble of " + choice.members() + " (" + choice.rule() + ")");
+        }
+        Members members = trainMembers(split, warmStart, choice.members());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.accept(String.format(Locale.ROOT, "trained in %.1fs", seconds));
+        return assemble(split, members, choice, seconds);
+    }
+
+    /**
+     * Every member trained, each with its own selection run and refit (seeds seed, seed + 1, ...).
+     *
+     * @param finals   the encoders the artifact holds: refit ones, or the selection runs' own
+     * @param seconds  each member's training time, selection and refit together
+     */
+    record Members(List<MemberRun> runs, List<EncoderMember> finals, Normalizer finalNorm, PairDataset finalData,
+                   String inputScaling, List<Double> seconds) {
+        /** Members from..to-1: what a run with seed (seed + from) and to - from members trains. */
+        Members slice(int from, int to) {
+            return new Members(runs.subList(from, to), finals.subList(from, to), finalNorm, finalData, inputScaling,
+                    seconds.subList(from, to));
+        }
+    }
+
+    /** Trains {@code count} members; {@link #assemble} makes a model of the first K of them. */
+    Members trainMembers(ValidationSplit split, ModelArtifact warmStart, int count) {
         SplitReport report = split.report();
         progress.accept(String.format(Locale.ROOT, "split %s: %d training pairs, %d validation pairs%s;"
                 + " %.1f%% of validation pairs share a vector with training pairs", report.kind().id(),
@@ -83,51 +114,56 @@ public final class SiameseTrainer {
         }
         Normalizer selectionNorm = warmStart != null ? warmStart.normalizer()
                 : Standardizer.fit(split.train(), cfg.scaling());
+        PairDataset finalData = cfg.refit() ? split.labelled() : split.train();
+        Normalizer finalNorm = !cfg.refit() || warmStart != null ? selectionNorm
+                : Standardizer.fit(finalData, cfg.scaling());
         List<MemberRun> runs = new ArrayList<>();
-        for (int k = 0; k < cfg.ensemble(); k++) {
-            if (cfg.ensemble() > 1) {
-                progress.accept("ensemble member " + (k + 1) + " of " + cfg.ensemble() + " (seed " + (cfg.seed() + k) + ")");
+        List<EncoderMember> finals = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            long t0 = System.nanoTime();
+            if (count > 1) {
+                progress.accept("ensemble member " + (k + 1) + " of " + count + " (seed " + (cfg.seed() + k) + ")");
             }
-            runs.add(select(split, selectionNorm, cfg.seed() + k, warmMember(warmStart, k)));
+            MemberRun run = select(split, selectionNorm, cfg.seed() + k, warmMember(warmStart, k));
+            runs.add(run);
+            if (cfg.refit()) {
+                progress.accept(String.format(Locale.ROOT, "refit%s on all %d labelled pairs for %d epochs",
+                        count > 1 ? " of member " + (k + 1) : "", finalData.size(), run.bestEpoch()));
+                finals.add(refit(finalData, finalNorm, run, warmMember(warmStart, k)));
+            } else {
+                finals.add(run.member());
+            }
+            seconds.add((System.nanoTime() - t0) / 1e9);
         }
+        String scaling = warmStart != null && warmStart.inputScaling() != null ? warmStart.inputScaling()
+                : cfg.scaling().id();
+        return new Members(runs, finals, finalNorm, finalData, scaling, seconds);
+    }
+
+    /** The model of the first {@code k} members: threshold calibrated on their mean validation score. */
+    TrainingResult assemble(ValidationSplit split, Members all, EnsemblePolicy.Choice choice, double seconds) {
+        int k = choice.members();
+        List<MemberRun> runs = all.runs().subList(0, k);
         ScoredPairs valScores = averaged(runs, split.validation().labels());
         float threshold = ThresholdCalibrator.calibrate(valScores, cfg.calibration());
         EvaluationReport valReport = EvaluationReport.of(valScores, threshold, cfg.margin());
         progress.accept(String.format(Locale.ROOT, "threshold %.4f calibrated on validation (%s)%s", threshold,
-                cfg.calibration().name().toLowerCase(Locale.ROOT), cfg.ensemble() > 1 ? " over the members' mean score" : ""));
-
-        Normalizer finalNorm = selectionNorm;
-        List<EncoderMember> members = new ArrayList<>();
-        PairDataset finalData = split.train();
-        if (cfg.refit()) {
-            finalData = split.labelled();
-            finalNorm = warmStart != null ? warmStart.normalizer() : Standardizer.fit(finalData, cfg.scaling());
-            for (int k = 0; k < runs.size(); k++) {
-                MemberRun run = runs.get(k);
-                progress.accept(String.format(Locale.ROOT, "refit%s on all %d labelled pairs for %d epochs",
-                        runs.size() > 1 ? " of member " + (k + 1) : "", finalData.size(), run.bestEpoch()));
-                members.add(refit(finalData, finalNorm, run, warmMember(warmStart, k)));
-            }
-        } else {
-            runs.forEach(r -> members.add(r.member()));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        progress.accept(String.format(Locale.ROOT, "trained in %.1fs", seconds));
+                cfg.calibration().name().toLowerCase(Locale.ROOT), k > 1 ? " over the members' mean score" : ""));
         ModelArtifact artifact = ModelArtifact.builder()
                 .head(cfg.head())
                 .threshold(threshold)
                 .margin(cfg.margin())
-                .normalizer(finalNorm)
-                .members(members)
-                .inputScaling(warmStart != null && warmStart.inputScaling() != null ? warmStart.inputScaling()
-                        : cfg.scaling().id())
+                .normalizer(all.finalNorm())
+                .members(all.finals().subList(0, k))
+                .inputScaling(all.inputScaling())
                 .build();
         MemberRun first = runs.get(0);
         List<TrainingResult.MemberSummary> summaries = runs.stream().map(r -> new TrainingResult.MemberSummary(
                 r.seed(), r.bestEpoch(), r.history().size(), r.validationScores().auc())).toList();
         return new TrainingResult(artifact, first.history(), first.bestEpoch(), first.stoppedEarly(), seconds,
-                split.train().size(), valReport, valScores, report, cfg.scaling(), cfg.refit(), finalData.size(),
-                summaries);
+                split.train().size(), valReport, valScores, split.report(), cfg.scaling(), cfg.refit(),
+                all.finalData().size(), summaries, choice);
     }
 
     /** One member's selection run: early stopping on validation loss, best epoch restored. */
@@ -135,8 +171,9 @@ public final class SiameseTrainer {
         PairDataset train = split.train();
         PairDataset val = split.validation();
         ComputationGraph graph = newGraph(train.dim(), seed, warm);
-        INDArray trainL = matrix(train.left(), normalizer);
-        INDArray trainR = matrix(train.right(), normalizer);
+        BatchOutputs batchOutputs = new BatchOutputs(cfg.head());
+        graph.addListeners(batchOutputs);
+        Batches batches = new Batches(train, normalizer);
         INDArray valL = matrix(val.left(), normalizer);
         INDArray valR = matrix(val.right(), normalizer);
         Random shuffle = new Random(seed);
@@ -144,6 +181,8 @@ public final class SiameseTrainer {
         List<Double> rates = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
+        // The weights after each of the last epochs, enough to average the ones ending at the best epoch.
+        Deque<INDArray> recent = new ArrayDeque<>();
         int bestEpoch = 0;
         int sinceBest = 0;
         boolean stoppedEarly = false;
@@ -151,19 +190,25 @@ public final class SiameseTrainer {
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
             rates.add(learningRate);
-            double trainLoss = fitEpoch(graph, trainL, trainR, train.labels(), shuffle);
-            ScoredPairs trainScores = new ScoredPairs(output(graph, trainL, trainR), train.labels(), cfg.head());
+            EpochFit fit = fitEpoch(graph, batches, shuffle, batchOutputs);
+            long fitted = System.nanoTime();
+            // Early stopping needs the validation loss; accuracy and AUC come from the same scores.
             ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
             double valLoss = valScores.loss(cfg.margin());
-            EpochRecord rec = new EpochRecord(epoch, trainLoss, valLoss,
-                    trainScores.confusionAt(EvaluationReport.FIXED_THRESHOLD).accuracy(),
+            EpochRecord rec = new EpochRecord(epoch, fit.loss(), valLoss, fit.accuracy(),
                     valScores.confusionAt(EvaluationReport.FIXED_THRESHOLD).accuracy(), valScores.auc(),
-                    (System.nanoTime() - t0) / 1e9);
+                    (System.nanoTime() - t0) / 1e9, (fitted - t0) / 1e9);
             history.add(rec);
             progress.accept(String.format(Locale.ROOT,
                     "epoch %3d  train loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.2fs",
                     epoch, rec.trainLoss(), rec.validationLoss(), rec.validationAccuracy(), rec.validationAuc(), rec.seconds()));
-            checkFinite(trainLoss, epoch);
+            checkFinite(fit.loss(), epoch);
+            if (cfg.averageEpochs() > 1) {
+                recent.addLast(graph.params().dup());
+                if (recent.size() > cfg.averageEpochs() + cfg.patience()) {
+                    recent.removeFirst();
+                }
+            }
             if (valLoss < bestLoss) {
                 bestLoss = valLoss;
                 bestParams = graph.params().dup();
@@ -181,6 +226,11 @@ public final class SiameseTrainer {
                 graph.setLearningRate(learningRate);
             }
         }
+        if (cfg.averageEpochs() > 1) {
+            // recent ends at the last epoch run; the best is (epochs run - best) before it.
+            List<INDArray> upToBest = new ArrayList<>(recent).subList(0, recent.size() - (history.size() - bestEpoch));
+            bestParams = mean(upToBest.subList(Math.max(0, upToBest.size() - cfg.averageEpochs()), upToBest.size()));
+        }
         graph.setParams(bestParams);
         ScoredPairs valScores = new ScoredPairs(output(graph, valL, valR), val.labels(), cfg.head());
         progress.accept(String.format(Locale.ROOT, "restored best epoch %d of %d (val loss %.4f)", bestEpoch,
@@ -192,12 +242,18 @@ public final class SiameseTrainer {
     /** Trains a fresh graph (same seed as the member's selection run) on all labelled pairs for its epoch count. */
     private EncoderMember refit(PairDataset all, Normalizer normalizer, MemberRun run, EncoderMember warm) {
         ComputationGraph graph = newGraph(all.dim(), run.seed(), warm);
-        INDArray left = matrix(all.left(), normalizer);
-        INDArray right = matrix(all.right(), normalizer);
+        Batches batches = new Batches(all, normalizer);
         Random shuffle = new Random(run.seed());
+        List<INDArray> last = new ArrayList<>();
         for (int epoch = 0; epoch < run.bestEpoch(); epoch++) {
             graph.setLearningRate(run.learningRates().get(epoch));
-            checkFinite(fitEpoch(graph, left, right, all.labels(), shuffle), epoch + 1);
+            checkFinite(fitEpoch(graph, batches, shuffle, null).loss(), epoch + 1);
+            if (cfg.averageEpochs() > 1 && epoch >= run.bestEpoch() - cfg.averageEpochs()) {
+                last.add(graph.params().dup());
+            }
+        }
+        if (!last.isEmpty()) {
+            graph.setParams(mean(last));
         }
         return export(graph);
     }
@@ -209,6 +265,19 @@ public final class SiameseTrainer {
             SiameseNetwork.importWeights(graph, warm.encoder(), warm.headLayer());
         }
         return graph;
+    }
+
+    /**
+     * The mean of weight vectors from consecutive epochs. Late in training, with the learning rate
+     * halved on every plateau, they lie around one basin; their mean sits nearer its centre than any
+     * of them, which averages out the last epochs' mini-batch noise (stochastic weight averaging).
+     */
+    private static INDArray mean(List<INDArray> params) {
+        INDArray sum = params.get(0).dup();
+        for (int i = 1; i < params.size(); i++) {
+            sum.addi(params.get(i));
+        }
+        return sum.divi(params.size());
     }
 
     private EncoderMember export(ComputationGraph graph) {
@@ -248,8 +317,40 @@ public final class SiameseTrainer {
         }
     }
 
-    /** One pass over the shuffled training pairs; returns the mean mini-batch loss (with dropout, as Keras reports it). */
-    private double fitEpoch(ComputationGraph graph, INDArray left, INDArray right, int[] labels, Random shuffle) {
+    /** An epoch's running training figures, over its mini-batches (with dropout, as Keras reports them). */
+    private record EpochFit(double loss, double accuracy) {
+    }
+
+    /**
+     * The pairs to fit, scaled once into native arrays: the two sides and the label column, gathered
+     * into each epoch's shuffled order natively (the labels too, so no array is built in Java per
+     * batch).
+     */
+    private static final class Batches {
+        final INDArray left;
+        final INDArray right;
+        final INDArray labelColumn;
+        final int[] labels;
+
+        Batches(PairDataset data, Normalizer normalizer) {
+            left = matrix(data.left(), normalizer);
+            right = matrix(data.right(), normalizer);
+            labels = data.labels();
+            float[][] y = new float[labels.length][1];
+            for (int i = 0; i < labels.length; i++) {
+                y[i][0] = labels[i];
+            }
+            labelColumn = Nd4j.create(y);
+        }
+    }
+
+    /**
+     * One pass over the shuffled training pairs: the mean mini-batch loss and, when
+     * {@code outputs} is given, the share of pairs each batch's forward pass got right at the fixed
+     * threshold.
+     */
+    private EpochFit fitEpoch(ComputationGraph graph, Batches data, Random shuffle, BatchOutputs outputs) {
+        int[] labels = data.labels;
         int n = labels.length;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -261,23 +362,32 @@ public final class SiameseTrainer {
             order[i] = order[j];
             order[j] = t;
         }
+        boolean twoOutputs = graph.getNumOutputArrays() == 2;
+        // One gather per epoch into shuffled order; each mini-batch is then a view of consecutive
+        // rows: three native ops per epoch instead of three per batch.
+        INDArray left = Nd4j.pullRows(data.left, 1, order);
+        INDArray right = Nd4j.pullRows(data.right, 1, order);
+        INDArray y = Nd4j.pullRows(data.labelColumn, 1, order);
         double lossSum = 0;
+        long correct = 0;
         for (int from = 0; from < n; from += cfg.batchSize()) {
             int to = Math.min(n, from + cfg.batchSize());
-            int[] idx = new int[to - from];
-            float[][] y = new float[to - from][1];
-            for (int k = 0; k < idx.length; k++) {
-                idx[k] = order[from + k];
-                y[k][0] = labels[idx[k]];
-            }
-            INDArray yArr = Nd4j.create(y);
-            INDArray[] targets = graph.getNumOutputArrays() == 2 ? new INDArray[] {yArr, yArr} : new INDArray[] {yArr};
-            MultiDataSet batch = new MultiDataSet(
-                    new INDArray[] {Nd4j.pullRows(left, 1, idx), Nd4j.pullRows(right, 1, idx)}, targets);
-            graph.fit(batch);
+            int[] idx = Arrays.copyOfRange(order, from, to);
+            INDArrayIndex rows = NDArrayIndex.interval(from, to);
+            INDArray batchY = y.get(rows, NDArrayIndex.all());
+            graph.fit(new INDArray[] {left.get(rows, NDArrayIndex.all()), right.get(rows, NDArrayIndex.all())},
+                    twoOutputs ? new INDArray[] {batchY, batchY} : new INDArray[] {batchY});
             lossSum += graph.score() * idx.length;
+            float[] scores = outputs == null ? null : outputs.last();
+            if (scores != null) {
+                for (int k = 0; k < idx.length; k++) {
+                    if (cfg.head().isSame(scores[k], EvaluationReport.FIXED_THRESHOLD) == (labels[idx[k]] == 1)) {
+                        correct++;
+                    }
+                }
+            }
         }
-        return lossSum / n;
+        return new EpochFit(lossSum / n, outputs == null ? Double.NaN : (double) correct / n);
     }
 
     static float[] output(ComputationGraph graph, INDArray left, INDArray right) {

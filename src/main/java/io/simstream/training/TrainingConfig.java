@@ -22,21 +22,27 @@ import java.util.function.Consumer;
  * @param refit             after early stopping picked the epoch count on validation, train the final
  *                          model on train + validation for that many epochs
  * @param ensemble          how many encoders (seeds seed, seed+1, ...) the artifact holds; the kernel
- *                          averages their scores
+ *                          averages their scores. {@link EnsemblePolicy#AUTO} (the default) lets the
+ *                          number of labelled pairs decide
  * @param bceAuxWeight      BCE head only: weight of a contrastive loss on the embeddings' Euclidean
  *                          distance, trained alongside the BCE loss (0 = pure BCE, the user's setup).
  *                          Inference is unchanged: L1 + Dense + sigmoid
+ * @param averageEpochs     the final weights are the mean of the weights after each of this many last
+ *                          epochs (1 = the last epoch's weights alone)
  */
 public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropout, double l2, double learningRate,
                              Optimizer optimizer, int batchSize, int maxEpochs, int patience, float margin,
                              long seed, double validationFraction, Split split, Objective calibration,
-                             InputScaling scaling, boolean refit, int ensemble, double bceAuxWeight) {
+                             InputScaling scaling, boolean refit, int ensemble, double bceAuxWeight,
+                             int averageEpochs) {
     /** Defaults chosen from measurements: docs/training.md has the numbers. */
     public static final InputScaling DEFAULT_SCALING = InputScaling.GLOBAL;
     public static final boolean DEFAULT_REFIT = true;
-    public static final int DEFAULT_ENSEMBLE = 1;
+    public static final int DEFAULT_ENSEMBLE = EnsemblePolicy.AUTO;
     public static final int MAX_ENSEMBLE = 16;
     public static final double DEFAULT_BCE_AUX_WEIGHT = 1.0;
+    public static final int DEFAULT_AVERAGE_EPOCHS = 1;
+    public static final int MAX_AVERAGE_EPOCHS = 50;
 
     public enum Optimizer {
         RMSPROP, ADAM;
@@ -84,7 +90,10 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
         check(margin > 0, "margin must be > 0, got " + margin);
         check(validationFraction > 0 && validationFraction < 1, "validation fraction must be in (0, 1), got " + validationFraction);
         check(bceAuxWeight >= 0 && Double.isFinite(bceAuxWeight), "bce aux weight must be >= 0, got " + bceAuxWeight);
-        check(ensemble >= 1 && ensemble <= MAX_ENSEMBLE, "ensemble must be in [1, " + MAX_ENSEMBLE + "], got " + ensemble);
+        check(ensemble == EnsemblePolicy.AUTO || ensemble >= 1 && ensemble <= MAX_ENSEMBLE,
+                "ensemble must be auto or in [1, " + MAX_ENSEMBLE + "], got " + ensemble);
+        check(averageEpochs >= 1 && averageEpochs <= MAX_AVERAGE_EPOCHS,
+                "epochs to average must be in [1, " + MAX_AVERAGE_EPOCHS + "], got " + averageEpochs);
         Objects.requireNonNull(scaling, "scaling");
         Objects.requireNonNull(split, "split");
     }
@@ -95,7 +104,7 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
                           long seed, double validationFraction, Split split, Objective calibration) {
         this(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs, patience, margin, seed,
                 validationFraction, split, calibration, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE,
-                DEFAULT_BCE_AUX_WEIGHT);
+                DEFAULT_BCE_AUX_WEIGHT, DEFAULT_AVERAGE_EPOCHS);
     }
 
     private static void check(boolean ok, String message) {
@@ -107,7 +116,7 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
     public static TrainingConfig defaults() {
         return new TrainingConfig(Head.CONTRASTIVE, List.of(128, 128, 128), 0.1, 0.0, 1e-3, Optimizer.RMSPROP, 32, 100, 3,
                 1f, 42L, 0.5, Split.ROW_ORDER, Objective.ACCURACY, DEFAULT_SCALING, DEFAULT_REFIT, DEFAULT_ENSEMBLE,
-                DEFAULT_BCE_AUX_WEIGHT);
+                DEFAULT_BCE_AUX_WEIGHT, DEFAULT_AVERAGE_EPOCHS);
     }
 
     public TrainingConfig withHead(Head h) {
@@ -161,6 +170,14 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
         return with(b -> b.learningRate = lr);
     }
 
+    public TrainingConfig withOptimizer(Optimizer o) {
+        return with(b -> b.optimizer = o);
+    }
+
+    public TrainingConfig withAverageEpochs(int n) {
+        return with(b -> b.averageEpochs = n);
+    }
+
     /** A copy with some components changed, validated again by the canonical constructor. */
     private TrainingConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -188,6 +205,7 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
         boolean refit;
         int ensemble;
         double bceAuxWeight;
+        int averageEpochs;
 
         Copy(TrainingConfig c) {
             head = c.head;
@@ -208,11 +226,13 @@ public record TrainingConfig(Head head, List<Integer> hiddenSizes, double dropou
             refit = c.refit;
             ensemble = c.ensemble;
             bceAuxWeight = c.bceAuxWeight;
+            averageEpochs = c.averageEpochs;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(head, hiddenSizes, dropout, l2, learningRate, optimizer, batchSize, maxEpochs,
-                    patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight);
+                    patience, margin, seed, validationFraction, split, calibration, scaling, refit, ensemble, bceAuxWeight,
+                    averageEpochs);
         }
     }
 }

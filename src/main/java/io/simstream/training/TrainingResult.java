@@ -20,11 +20,12 @@ import java.util.List;
  * @param history       the first member's selection epochs (the learning curves)
  * @param members       every member's selection run
  * @param finalPairs    the pairs the exported model was trained on
+ * @param ensembleChoice how many members, and why (the user's number or the default's rule)
  */
 public record TrainingResult(ModelArtifact artifact, List<EpochRecord> history, int bestEpoch, boolean stoppedEarly,
                              double trainingSeconds, int trainPairs, EvaluationReport validation,
                              ScoredPairs validationScores, SplitReport split, InputScaling scaling, boolean refit,
-                             int finalPairs, List<MemberSummary> members) {
+                             int finalPairs, List<MemberSummary> members, EnsemblePolicy.Choice ensembleChoice) {
     /** One member's seed and the epoch count its selection run chose. */
     public record MemberSummary(long seed, int bestEpoch, int epochsRun, double validationAuc) {
     }

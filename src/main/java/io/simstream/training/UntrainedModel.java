@@ -16,6 +16,7 @@ public final class UntrainedModel {
 
     /** The contrastive (distance) network of {@code cfg}'s shape at initialisation, reading inputs through {@code normalizer}. */
     public static ModelArtifact distanceModel(int dim, TrainingConfig cfg, Normalizer normalizer) {
+        NativeRuntime.configure();
         Nd4j.getRandom().setSeed(cfg.seed());
         TrainingConfig shape = cfg.withHead(Head.CONTRASTIVE);
         ComputationGraph graph = SiameseNetwork.build(dim, shape);

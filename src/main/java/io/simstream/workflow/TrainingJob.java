@@ -18,6 +18,7 @@ import io.simstream.model.PairScorers;
 import io.simstream.provenance.BuildInfo;
 import io.simstream.provenance.Provenance;
 import io.simstream.signing.ArtifactSigner;
+import io.simstream.training.EnsemblePolicy;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import io.simstream.training.TrainingResult;
@@ -151,6 +152,8 @@ public final class TrainingJob {
         t.put("refit", r.refit());
         t.put("finalModelPairs", r.finalPairs());
         t.put("ensemble", r.members().size());
+        // The choice and its reason: the default decides by the number of labels (EnsemblePolicy).
+        t.set("ensembleChoice", r.ensembleChoice().toJson());
         ArrayNode members = t.putArray("members");
         for (TrainingResult.MemberSummary m : r.members()) {
             members.addObject().put("seed", m.seed()).put("bestEpoch", m.bestEpoch()).put("epochsRun", m.epochsRun())
@@ -170,7 +173,8 @@ public final class TrainingJob {
         c.put("seed", cfg.seed());
         c.put("inputScaling", cfg.scaling().id());
         c.put("refit", cfg.refit());
-        c.put("ensemble", cfg.ensemble());
+        c.put("ensemble", cfg.ensemble() == EnsemblePolicy.AUTO ? "auto" : Integer.toString(cfg.ensemble()));
+        c.put("averageEpochs", cfg.averageEpochs());
         return t;
     }
 }

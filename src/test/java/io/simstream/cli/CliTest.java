@@ -54,7 +54,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] cmd : new String[][] {{"train"}, {"evaluate"}, {"generate"}, {"bench", "inference"},
-                {"bench", "e2e"}, {"score"}, {"models", "list"}, {"models", "show"}, {"models", "export"},
+                {"bench", "e2e"}, {"bench", "train"}, {"bench", "quality"}, {"bench", "retrain"}, {"score"}, {"models", "list"}, {"models", "show"}, {"models", "export"},
                 {"models", "rollback"}, {"dlq", "replay"}, {"serve"}, {"publish"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
@@ -87,8 +87,15 @@ class CliTest {
         }
         assertTrue(m.get("training").get("epochsRun").asInt() >= 1);
         assertTrue(m.get("training").has("trainingSeconds"));
+        // The default ensemble decided by the number of labels, and why, in metrics.json.
+        JsonNode choice = m.get("training").get("ensembleChoice");
+        assertTrue(choice.get("automatic").asBoolean(), choice.toString());
+        assertEquals(3, choice.get("members").asInt(), "400 labelled pairs are few");
+        assertTrue(choice.get("reason").asText().contains("400 labelled pairs are few"), choice.toString());
+        assertEquals("auto", m.get("training").get("config").get("ensemble").asText());
         ModelArtifact model = ModelArtifact.read(out.resolve("model.simstream"));
         assertEquals(200, model.inputDim());
+        assertEquals(3, model.ensembleSize());
 
         Path evalOut = dir.resolve("eval");
         CliRun e = run("evaluate", "--model", out.resolve("model.simstream").toString(), "--data", test.toString(),
@@ -117,6 +124,7 @@ class CliTest {
         assertTrue(training.get("refit").asBoolean());
         assertEquals(300, training.get("finalModelPairs").asInt());
         assertEquals(2, training.get("members").size());
+        assertEquals("--ensemble 2", training.get("ensembleChoice").get("rule").asText());
         assertTrue(m.get("diagnosis").has("leakage"));
         assertTrue(Files.isRegularFile(out.resolve("diagnosis.json")));
         ModelArtifact model = ModelArtifact.read(out.resolve("model.simstream"));

@@ -45,6 +45,23 @@ class SyntheticPairsTest {
     }
 
     @Test
+    void labelNoiseFlipsAboutItsShareOfLabelsAndLeavesTheVectors() {
+        Spec clean = Spec.of(4000, 16, 3);
+        PairDataset a = SyntheticPairs.generate(clean);
+        PairDataset noisy = SyntheticPairs.generate(clean.withLabelNoise(0.1));
+        int flipped = 0;
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.left()[i], noisy.left()[i]);
+            assertArrayEquals(a.right()[i], noisy.right()[i]);
+            flipped += a.labels()[i] != noisy.labels()[i] ? 1 : 0;
+        }
+        double share = flipped / 4000.0;
+        assertTrue(share > 0.08 && share < 0.12, "flipped share " + share);
+        assertArrayEquals(noisy.labels(), SyntheticPairs.generate(clean.withLabelNoise(0.1)).labels(), "repeatable");
+        assertThrows(IllegalArgumentException.class, () -> clean.withLabelNoise(0.6));
+    }
+
+    @Test
     void shiftMovesTheDistribution() {
         PairDataset a = SyntheticPairs.generate(Spec.of(500, 32, 1));
         PairDataset b = SyntheticPairs.generate(Spec.of(500, 32, 1).withShift(1));

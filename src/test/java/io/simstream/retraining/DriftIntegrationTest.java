@@ -49,7 +49,7 @@ class DriftIntegrationTest {
     void noDriftEventOnStationaryTrafficAndOneWithinSixHundredPairsOfTheShift() throws Exception {
         try (RetrainHarness h = new RetrainHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
                 SharedRegistry.newClient(), SharedRegistry.unique("drift"))) {
-            ModelArtifact model = new SiameseTrainer(TrainingConfig.defaults().withMaxEpochs(30), line -> { })
+            ModelArtifact model = new SiameseTrainer(TrainingConfig.defaults().withMaxEpochs(30).withEnsemble(1), line -> { })
                     .train(distribution(0.0, 2000, 1)).artifact();
             model = DriftReferences.capture(model, distribution(0.0, 2000, 2), "held-out sample", true);
             assertEquals(1, h.publish(model));

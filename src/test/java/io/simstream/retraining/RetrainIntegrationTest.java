@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RetrainIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int DIM = 32;
-    private static final TrainingConfig TRAINING = TrainingConfig.defaults().withMaxEpochs(30);
+    // One model: the test is about rounds and the gate; an ensemble would only make it slower.
+    private static final TrainingConfig TRAINING = TrainingConfig.defaults().withMaxEpochs(30).withEnsemble(1);
     @RegisterExtension
     static final BrokerPerClass KAFKA = new BrokerPerClass();
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RolloutIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int DIM = 32;
-    private static final TrainingConfig TRAINING = TrainingConfig.defaults().withMaxEpochs(30);
+    private static final TrainingConfig TRAINING = TrainingConfig.defaults().withMaxEpochs(30).withEnsemble(1);
     private static final RolloutPolicy.Settings ROLLOUT = new RolloutPolicy.Settings(0.05, 0.1, 100,
             Duration.ofMinutes(5), 50, 50, Duration.ofMinutes(5));
     @RegisterExtension

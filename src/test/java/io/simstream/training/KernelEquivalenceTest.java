@@ -35,7 +35,8 @@ class KernelEquivalenceTest {
     void trainSmallModels() {
         PairDataset data = SyntheticPairs.generate(SyntheticPairs.Spec.of(400, 24, 5));
         for (Head head : Head.values()) {
-            TrainingConfig cfg = TrainingConfig.defaults().withHead(head).withMaxEpochs(4).withHiddenSizes(List.of(40, 36, 20));
+            TrainingConfig cfg = TrainingConfig.defaults().withHead(head).withMaxEpochs(4).withHiddenSizes(List.of(40, 36, 20))
+                    .withEnsemble(1);
             TrainingResult r = new SiameseTrainer(cfg, line -> { }).train(data);
             trained.put(head, r);
         }

@@ -1,7 +1,9 @@
 package io.simstream.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.data.PairDataset;
 import io.simstream.data.SyntheticPairs;
@@ -15,7 +17,7 @@ class RefitAndEnsembleTest {
     private static final PairDataset TRAIN = SyntheticPairs.generate(SyntheticPairs.Spec.of(400, 24, 11));
 
     private static TrainingConfig small() {
-        return TrainingConfig.defaults().withMaxEpochs(8).withHiddenSizes(List.of(32, 32, 16)).withSeed(5);
+        return TrainingConfig.defaults().withMaxEpochs(8).withHiddenSizes(List.of(32, 32, 16)).withSeed(5).withEnsemble(1);
     }
 
     @Test
@@ -46,6 +48,37 @@ class RefitAndEnsembleTest {
         // The refit fits the normalizer on all pairs too.
         assertNotEquals(selection.artifact().normalizer(), refit.artifact().normalizer());
         assertEquals("global", refit.artifact().inputScaling());
+    }
+
+    @Test
+    void theDefaultEnsembleFollowsTheNumberOfLabelsRepeatablyAndSaysWhy() {
+        TrainingConfig auto = small().withEnsemble(EnsemblePolicy.AUTO);
+        TrainingResult few = new SiameseTrainer(auto, l -> { }).train(TRAIN);
+        assertEquals(EnsemblePolicy.FEW_LABELS_MEMBERS, few.artifact().ensembleSize(), "400 labelled pairs are few");
+        assertTrue(few.ensembleChoice().automatic());
+        assertTrue(few.ensembleChoice().reason().contains("400 labelled pairs"), few.ensembleChoice().reason());
+        assertEquals(few.artifact().members(), new SiameseTrainer(auto, l -> { }).train(TRAIN).artifact().members(),
+                "same data + seed = same members");
+        assertEquals(1, EnsemblePolicy.choose(EnsemblePolicy.AUTO, EnsemblePolicy.FEW_LABELS + 1).members());
+        assertEquals(EnsemblePolicy.FEW_LABELS_MEMBERS,
+                EnsemblePolicy.choose(EnsemblePolicy.AUTO, EnsemblePolicy.FEW_LABELS).members());
+        EnsemblePolicy.Choice explicit = EnsemblePolicy.choose(5, 100);
+        assertEquals(5, explicit.members());
+        assertFalse(explicit.automatic(), "the user's K wins");
+    }
+
+    @Test
+    void weightAveragingIsRepeatableWithASeedAndChangesTheModel() {
+        TrainingConfig averaged = small().withAverageEpochs(3);
+        TrainingResult a = new SiameseTrainer(averaged, l -> { }).train(TRAIN);
+        TrainingResult b = new SiameseTrainer(averaged, l -> { }).train(TRAIN);
+        assertEquals(a.artifact().members(), b.artifact().members(), "same data + seed = same weights");
+        assertEquals(a.artifact().threshold(), b.artifact().threshold());
+        TrainingResult last = new SiameseTrainer(small(), l -> { }).train(TRAIN);
+        // The same runs (the average changes no step of training), read out differently.
+        assertEquals(last.bestEpoch(), a.bestEpoch());
+        assertNotEquals(last.artifact().members(), a.artifact().members(), "the mean of the last 3 epochs' weights");
+        assertNotEquals(last.validation(), a.validation(), "the threshold's scores come from the averaged weights too");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class ScalingQualityTest {
     private static EvaluationReport run(InputScaling scaling, PairDataset train, PairDataset test) {
         TrainingConfig cfg = TrainingConfig.defaults().withSeed(1).withScaling(scaling).withMaxEpochs(40)
-                .withHiddenSizes(List.of(64, 64, 32));
+                .withHiddenSizes(List.of(64, 64, 32)).withEnsemble(1);
         TrainingResult r = new SiameseTrainer(cfg, line -> { }).train(train);
         return EvaluationReport.of(PairScoring.score(PairScorers.fastest(r.artifact()), test), r.artifact().threshold(),
                 r.artifact().margin());

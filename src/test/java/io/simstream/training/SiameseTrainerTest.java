@@ -20,7 +20,9 @@ class SiameseTrainerTest {
     private static final PairDataset TEST = SyntheticPairs.generate(SyntheticPairs.Spec.of(400, 32, 2));
 
     private static TrainingConfig small(Head head) {
-        return TrainingConfig.defaults().withHead(head).withMaxEpochs(25).withHiddenSizes(List.of(48, 48, 32));
+        // One model: these tests are about the training loop, not ensembles (RefitAndEnsembleTest).
+        return TrainingConfig.defaults().withHead(head).withMaxEpochs(25).withHiddenSizes(List.of(48, 48, 32))
+                .withEnsemble(1);
     }
 
     @Test
@@ -59,7 +61,7 @@ class SiameseTrainerTest {
         // Patience 1 with a high learning rate: stops soon after the validation loss turns up.
         TrainingConfig cfg = new TrainingConfig(Head.CONTRASTIVE, List.of(48, 48, 32), 0.1, 0, 5e-3,
                 TrainingConfig.Optimizer.ADAM, 32, 40, 1, 1f, 3, 0.5, TrainingConfig.Split.ROW_ORDER,
-                io.simstream.metrics.ThresholdCalibrator.Objective.ACCURACY);
+                io.simstream.metrics.ThresholdCalibrator.Objective.ACCURACY).withEnsemble(1);
         TrainingResult r = new SiameseTrainer(cfg, l -> { }).train(TRAIN);
         double best = r.history().stream().mapToDouble(EpochRecord::validationLoss).min().orElseThrow();
         assertEquals(best, r.history().get(r.bestEpoch() - 1).validationLoss());

@@ -30,7 +30,9 @@ class TrainingConfigTest {
                 Map.entry(List.of("dropout"), c -> c.withDropout(0.25)),
                 Map.entry(List.of("patience"), c -> c.withPatience(5)),
                 Map.entry(List.of("bceAuxWeight"), c -> c.withBceAuxWeight(0.5)),
-                Map.entry(List.of("learningRate"), c -> c.withLearningRate(0.01)));
+                Map.entry(List.of("learningRate"), c -> c.withLearningRate(0.01)),
+                Map.entry(List.of("optimizer"), c -> c.withOptimizer(TrainingConfig.Optimizer.ADAM)),
+                Map.entry(List.of("averageEpochs"), c -> c.withAverageEpochs(5)));
         for (var copy : copies.entrySet()) {
             assertEquals(copy.getKey(), changed(BASE, copy.getValue().apply(BASE)), "components changed by " + copy.getKey());
         }
@@ -40,6 +42,7 @@ class TrainingConfigTest {
     void aCopyIsValidatedLikeANewConfig() {
         assertThrows(IllegalArgumentException.class, () -> BASE.withEnsemble(TrainingConfig.MAX_ENSEMBLE + 1));
         assertThrows(IllegalArgumentException.class, () -> BASE.withDropout(1.0));
+        assertThrows(IllegalArgumentException.class, () -> BASE.withAverageEpochs(0));
         assertThrows(IllegalArgumentException.class, () -> BASE.withSplit(TrainingConfig.Split.RANDOM, 1.0));
         List<Integer> sizes = new ArrayList<>(List.of(3));
         TrainingConfig copy = BASE.withHiddenSizes(sizes);
