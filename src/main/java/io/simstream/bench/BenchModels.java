@@ -1,6 +1,7 @@
 package io.simstream.bench;
 
 import io.simstream.model.DenseLayer;
+import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.Normalizer;
@@ -31,6 +32,19 @@ public final class BenchModels {
         }
         return ModelArtifact.builder().head(Head.CONTRASTIVE).threshold(1f)
                 .normalizer(Normalizer.identity(inputDim)).encoder(layers).build();
+    }
+
+    /** An ensemble of k such encoders (seeds seed, seed + 1, ...) in one artifact; k = 1 is {@link #random}. */
+    public static ModelArtifact ensemble(int inputDim, int[] widths, long seed, int k) {
+        ModelArtifact first = random(inputDim, widths, seed);
+        if (k == 1) {
+            return first;
+        }
+        List<EncoderMember> members = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            members.add(new EncoderMember(random(inputDim, widths, seed + i).encoder(), null));
+        }
+        return first.toBuilder().members(members).build();
     }
 
     /** Bytes of float arrays a loaded model keeps on the heap (weights, biases, normalizer). */

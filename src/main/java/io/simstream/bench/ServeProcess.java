@@ -127,6 +127,20 @@ final class ServeProcess implements AutoCloseable {
                 + tail());
     }
 
+    /** The body of /ready now ("ready: serving model ... candidate ..."), or why it could not be read. */
+    String readyBody() {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     String tail() throws IOException {
         String s = Files.readString(log);
         return s.substring(Math.max(0, s.length() - 3000));
