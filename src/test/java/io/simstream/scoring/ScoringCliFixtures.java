@@ -10,4 +10,9 @@ public final class ScoringCliFixtures {
     public static ModelArtifact model(int dim) {
         return TestModels.random(dim, 1);
     }
+
+    /** Another model of the same shape (other weights), e.g. a second version to publish. */
+    public static ModelArtifact model(int dim, long seed) {
+        return TestModels.random(dim, seed);
+    }
 }
