@@ -203,6 +203,7 @@ public final class E2eBenchmark {
                 publisher.publish(BenchModels.ensemble(opt.dim(), WIDTHS, 50, opt.ensemble()), SHADOWED_MODEL,
                         OptionalLong.of(2), Map.of("bench", runId), Rollout.SHADOW, null);
             }
+            result.put("modelRecordBytes", model.toBytes().length);
             result.put("pairs", opt.pairs()).put("dim", opt.dim()).put("partitions", opt.partitions())
                     .put("model", opt.dim() + "-128-128-128 contrastive" + (opt.ensemble() > 1
                             ? ", ensemble of " + opt.ensemble() : "")).put("ensemble", opt.ensemble())
@@ -316,7 +317,13 @@ public final class E2eBenchmark {
             watcher.markAt(warmup);
             RssSampler rss = new RssSampler(child);
             long deadline = System.nanoTime() + (long) ((backlog / 1000.0 + READY_TIMEOUT.toSeconds()) * 1e9);
+            double cpuAtWarm = -1;
+            double[] kernelAtWarm = null;
             while (watcher.count() < backlog) {
+                if (cpuAtWarm < 0 && watcher.count() >= warmup) {
+                    cpuAtWarm = child.cpuSeconds();
+                    kernelAtWarm = kernelTimer(child.metricsBody());
+                }
                 if (!child.isAlive()) {
                     throw new IllegalStateException(name + ": serve exited after " + watcher.count() + " of " + backlog
                             + " decisions:\n" + child.tail());
@@ -332,9 +339,22 @@ public final class E2eBenchmark {
             double tput = (backlog - 1 - warmup) / watcher.spanSinceMarkSeconds();
             out.put("throughputPerSec", Math.round(tput)).put("seconds", round(watcher.spanSeconds()))
                     .put("timedPairs", backlog - 1 - warmup);
+            // Pairs per CPU second of serve itself: the capacity figure that a busy neighbour bends least.
+            double cpu = child.cpuSeconds() - cpuAtWarm;
+            if (cpuAtWarm >= 0 && cpu > 0) {
+                out.put("pairsPerServeCpuSecond", Math.round((backlog - 1 - warmup) / cpu));
+            }
             out.put("rssAfterBacklogBytes", child.rssBytes());
             // What the child says it serves: a shadow run must show its candidate, or it measured nothing.
             out.put("ready", child.readyBody());
+            // The kernel's own time per score inside serve (champion and shadow each count): what any faster
+            // scoring, batching included, could save at most.
+            // Over the timed part only: the first scores run before the JIT compiled the Vector API kernel.
+            double[] kernelAtEnd = kernelTimer(child.metricsBody());
+            if (kernelAtWarm != null && kernelAtEnd[1] > kernelAtWarm[1]) {
+                out.put("kernelMicrosPerScore", round((kernelAtEnd[0] - kernelAtWarm[0])
+                        / (kernelAtEnd[1] - kernelAtWarm[1]) * 1e6));
+            }
             log.accept(String.format(Locale.ROOT, "[%s] %,.0f pairs/s (%.1f s), RSS %d MB", name, tput,
                     watcher.spanSeconds(), child.rssBytes() >> 20));
 
@@ -358,6 +378,19 @@ public final class E2eBenchmark {
             deleteTopicsOf(prefix);
         }
         return out;
+    }
+
+    /** serve's simstream_scoring_latency_seconds timer from its /metrics: {sum in seconds, count}; zeros if absent. */
+    static double[] kernelTimer(String exposition) {
+        double[] t = new double[2];
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith("simstream_scoring_latency_seconds_sum")) {
+                t[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("simstream_scoring_latency_seconds_count")) {
+                t[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return t;
     }
 
     /** The child's topics and the internal topics of its application, so a long run does not fill the disk. */
@@ -466,6 +499,10 @@ public final class E2eBenchmark {
             }
             ObjectNode m = c.putObject(mode.key()).put("rounds", runs.size());
             m.put("throughputPerSec", Math.round(median(runs, r -> r.get("throughputPerSec").asDouble())));
+            m.put("pairsPerServeCpuSecond", Math.round(median(runs, r -> r.path("pairsPerServeCpuSecond").asDouble(0))));
+            if (runs.stream().allMatch(r -> r.has("kernelMicrosPerScore"))) {
+                m.put("kernelMicrosPerScore", round(median(runs, r -> r.get("kernelMicrosPerScore").asDouble())));
+            }
             ObjectNode lat = m.putObject("latencyMs");
             lat.put("samples", Math.round(median(runs, r -> r.get("latencyMs").get("samples").asDouble())));
             for (String q : List.of("p50", "p95", "p99", "max")) {

@@ -80,7 +80,7 @@ final class MachineLoad {
     }
 
     /** utime + stime of a process (all its threads); -1 when it is gone or unreadable. */
-    private static double processSeconds(long pid) {
+    static double processSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
             // The command name may hold spaces and parentheses: the fields start after the last ')'.

@@ -89,6 +89,11 @@ final class ServeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU seconds the child has used so far (all its threads), from /proc; -1 where unreadable. */
+    double cpuSeconds() {
+        return MachineLoad.processSeconds(process.pid());
+    }
+
     /** Resident set size of the child, from /proc; -1 where that cannot be read. */
     long rssBytes() {
         try {
@@ -129,10 +134,19 @@ final class ServeProcess implements AutoCloseable {
 
     /** The body of /ready now ("ready: serving model ... candidate ..."), or why it could not be read. */
     String readyBody() {
+        return get("/ready").strip();
+    }
+
+    /** The body of /metrics now (Prometheus text), or why it could not be read. */
+    String metricsBody() {
+        return get("/metrics");
+    }
+
+    private String get(String path) {
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "unreachable: " + e;
         } catch (InterruptedException e) {

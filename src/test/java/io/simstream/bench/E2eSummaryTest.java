@@ -82,4 +82,16 @@ class E2eSummaryTest {
         assertFalse(quiet.get("latency/at_least_once").get("p99RatioMet").asBoolean(), "30/20 > 1.2");
         assertTrue(quiet.get("latency/at_least_once").get("rssMet").asBoolean());
     }
+
+    @Test
+    void servesKernelTimerIsReadFromItsMetrics() {
+        String exposition = "# HELP simstream_scoring_latency_seconds Kernel time per pair\n"
+                + "simstream_scoring_latency_seconds_count 4000.0\n"
+                + "simstream_scoring_latency_seconds_sum 0.02\n"
+                + "simstream_scoring_latency_seconds_max 0.001\n";
+        double[] t = E2eBenchmark.kernelTimer(exposition);
+        assertEquals(0.02, t[0], 1e-12);
+        assertEquals(4000, t[1], 1e-12);
+        assertEquals(0, E2eBenchmark.kernelTimer("unreachable")[1], 1e-12);
+    }
 }
