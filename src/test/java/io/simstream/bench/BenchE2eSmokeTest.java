@@ -52,7 +52,6 @@ class BenchE2eSmokeTest {
             assertTrue(p50 >= 0 && p50 <= run.get("latencyMs").get("p99").asLong(), mode + ": " + run);
             assertTrue(run.get("rssAfterBacklogBytes").asLong() > 32L << 20, mode + ": the child's RSS, from /proc");
             assertTrue(run.has("loadAverageBefore") && run.has("otherProcessesCpuCores"), mode + ": " + run);
-            assertTrue(run.get("kernelMicrosPerScore").asDouble() >= 0, mode + ": serve's kernel timer: " + run);
             assertEquals(run.get("throughputPerSec").asLong(), c.get(mode).get("throughputPerSec").asLong(),
                     "the median of one round is that round");
         }
