@@ -313,10 +313,12 @@ class ScaleOutTest {
         long othersMax = 0;
         List<Integer> affected = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
-            long pause = decisions.pause(p, atMs, resumedAtMs);
+            DecisionTimeline.Gap gap = decisions.pause(p, atMs, resumedAtMs);
+            long pause = gap.lengthMs();
             boolean moved = !String.valueOf(before.get(p)).equals(String.valueOf(after.get(p)));
             parts.addObject().put("partition", p).put("ownerBefore", before.get(p)).put("ownerAfter", after.get(p))
-                    .put("moved", moved).put("pauseMs", pause).put("firstDecisionOfAPairSentAfterMs",
+                    .put("moved", moved).put("pauseMs", pause).put("pauseBeganAfterMs", gap.startMs() - atMs)
+                    .put("firstDecisionOfAPairSentAfterMs",
                             decisions.resumedAfter(p, atMs));
             if (moved) {
                 affected.add(p);

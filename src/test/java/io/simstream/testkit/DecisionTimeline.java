@@ -93,25 +93,31 @@ public final class DecisionTimeline implements AutoCloseable {
                 .mapToLong(s -> s.readAtMs() - atMs).min().orElse(-1);
     }
 
+    /** A stretch without a new readable decision: when it began and how long it lasted (ms). */
+    public record Gap(long startMs, long lengthMs) {
+    }
+
     /**
-     * The longest time in [fromMs, toMs] during which this partition had no new readable decision
+     * The longest stretch in [fromMs, toMs] during which this partition had no new readable decision
      * (a stretch that began before fromMs counts from fromMs).
      */
-    public long pause(int partition, long fromMs, long toMs) {
+    public Gap pause(int partition, long fromMs, long toMs) {
         long last = fromMs;
-        long longest = 0;
+        Gap longest = new Gap(fromMs, 0);
         for (Seen s : all()) {
             if (s.partition() != partition || s.readAtMs() <= fromMs) {
                 continue;
             }
             long t = Math.min(s.readAtMs(), toMs);
-            longest = Math.max(longest, t - last);
+            if (t - last > longest.lengthMs()) {
+                longest = new Gap(last, t - last);
+            }
             last = t;
             if (t >= toMs) {
                 return longest;
             }
         }
-        return Math.max(longest, toMs - last);
+        return toMs - last > longest.lengthMs() ? new Gap(last, toMs - last) : longest;
     }
 
     @Override
