@@ -2,6 +2,7 @@ package io.simstream.cli;
 
 import io.simstream.UserInputException;
 import io.simstream.bench.E2eBenchmark;
+import io.simstream.bench.E2eReport;
 import io.simstream.config.ClusterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class BenchE2eCommand implements Callable<Integer> {
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".noisy.json");
         E2eBenchmark.write(result, written);
         System.out.println(result.toPrettyString());
-        result.get("configurations").forEach(c -> System.out.println(E2eBenchmark.line(c)));
+        result.get("configurations").forEach(c -> System.out.println(E2eReport.line(c)));
         if (!quiet) {
             System.out.println("WARNING: " + result.get("machine").get("warning").asText());
         }

@@ -32,7 +32,7 @@ class E2eSummaryTest {
             r.set("scoring", run(scoring[i][0], scoring[i][1]));
             r.set("shadow", run(shadow[i][0], shadow[i][1]));
         }
-        E2eBenchmark.summarize(c);
+        E2eReport.summarize(c);
         return c;
     }
 
@@ -63,21 +63,21 @@ class E2eSummaryTest {
 
     @Test
     void aBusyMachineIsMarkedAndItsGoalsAreNotJudged() {
-        ObjectNode loaded = E2eBenchmark.verdict(2, 8.5, 0.1);
+        ObjectNode loaded = E2eReport.verdict(2, 8.5, 0.1);
         assertFalse(loaded.get("quiet").asBoolean());
         assertTrue(loaded.get("warning").asText().contains("load average before the run was 8.50 on 2 cores"));
-        ObjectNode neighbours = E2eBenchmark.verdict(2, 0.4, 0.9);
+        ObjectNode neighbours = E2eReport.verdict(2, 0.4, 0.9);
         assertFalse(neighbours.get("quiet").asBoolean());
         assertTrue(neighbours.get("warning").asText().contains("other processes used up to 0.90 cores"));
-        assertTrue(E2eBenchmark.verdict(2, 1.5, 0.2).get("quiet").asBoolean());
+        assertTrue(E2eReport.verdict(2, 1.5, 0.2).get("quiet").asBoolean());
 
         ArrayNode configs = JSON.createArrayNode();
         configs.add(config("latency", "at_least_once", new long[][] {{20_000, 20}}, new long[][] {{19_000, 30}},
                 new long[][] {{15_000, 31}}));
-        ObjectNode noisy = E2eBenchmark.goals(configs, false, 5000);
+        ObjectNode noisy = E2eReport.goals(configs, false, 5000);
         assertFalse(noisy.get("judged").asBoolean());
         assertEquals("not judged", noisy.get("latency/at_least_once").get("p99Met").asText());
-        ObjectNode quiet = E2eBenchmark.goals(configs, true, 5000);
+        ObjectNode quiet = E2eReport.goals(configs, true, 5000);
         assertFalse(quiet.get("latency/at_least_once").get("p99Met").asBoolean(), "30 ms > 25 ms");
         assertFalse(quiet.get("latency/at_least_once").get("p99RatioMet").asBoolean(), "30/20 > 1.2");
         assertTrue(quiet.get("latency/at_least_once").get("rssMet").asBoolean());
