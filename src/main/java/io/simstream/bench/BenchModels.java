@@ -63,6 +63,19 @@ public final class BenchModels {
         return new DenseLayer(in, out, w, new float[out]);
     }
 
+    /** An ensemble of k such encoders (seeds seed, seed + 1, ...) in one artifact; k = 1 is {@link #random}. */
+    public static ModelArtifact ensemble(int inputDim, int[] widths, long seed, int k) {
+        ModelArtifact first = random(inputDim, widths, seed);
+        if (k == 1) {
+            return first;
+        }
+        List<EncoderMember> members = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            members.add(new EncoderMember(random(inputDim, widths, seed + i).encoder(), null));
+        }
+        return first.toBuilder().members(members).build();
+    }
+
     /** Bytes of float arrays a loaded model keeps on the heap (weights, biases, normalizer). */
     public static long weightBytes(ModelArtifact m) {
         return 4L * (m.parameterCount() + 2L * m.inputDim());

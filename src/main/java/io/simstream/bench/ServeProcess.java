@@ -89,6 +89,11 @@ final class ServeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU seconds the child has used so far (all its threads), from /proc; -1 where unreadable. */
+    double cpuSeconds() {
+        return MachineLoad.processSeconds(process.pid());
+    }
+
     /** Resident set size of the child, from /proc; -1 where that cannot be read. */
     long rssBytes() {
         try {
@@ -125,6 +130,29 @@ final class ServeProcess implements AutoCloseable {
         }
         throw new IllegalStateException("serve not ready after " + timeout.toSeconds() + " s (" + last.strip() + "):\n"
                 + tail());
+    }
+
+    /** The body of /ready now ("ready: serving model ... candidate ..."), or why it could not be read. */
+    String readyBody() {
+        return get("/ready").strip();
+    }
+
+    /** The body of /metrics now (Prometheus text), or why it could not be read. */
+    String metricsBody() {
+        return get("/metrics");
+    }
+
+    private String get(String path) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "unreachable: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     String tail() throws IOException {

@@ -2,6 +2,7 @@ package io.simstream.cli;
 
 import io.simstream.UserInputException;
 import io.simstream.bench.E2eBenchmark;
+import io.simstream.bench.E2eReport;
 import io.simstream.config.ClusterConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +17,17 @@ import picocli.CommandLine.Option;
 @Command(name = "e2e", mixinStandardHelpOptions = true,
         description = {"`serve` as a separate process vs the same process with a pass-through scorer, on a real broker"
                 + " and registry, for each profile x guarantee:",
-                "throughput over a backlog, end-to-end latency at a steady rate, serve's RSS, hot-swap latency."
-                        + " Writes JSON.",
+                "throughput over a backlog, end-to-end latency at a steady rate, serve's RSS, hot-swap latency,"
+                        + " and the cost of a shadow candidate; the median of --rounds alternating rounds. Writes JSON.",
+                "Records the load average and the CPU other processes took, and marks a run on a machine that was"
+                        + " not quiet (--require-quiet refuses it).",
                 "Without a broker (--bootstrap, --config or SIMSTREAM_BOOTSTRAP_SERVERS) one runs in this JVM;"
                         + " without a registry URL the embedded Apicurio registry runs as a child process."})
 public final class BenchE2eCommand implements Callable<Integer> {
     private static final List<String> PROFILES = List.of("throughput", "latency");
     private static final List<String> GUARANTEES = List.of("at_least_once", "exactly_once_v2");
 
-    @Option(names = "--pairs", defaultValue = "200000", description = "Backlog size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "100000", description = "Backlog each child reads (default: ${DEFAULT-VALUE}).")
     int pairs;
 
     @Option(names = "--dim", defaultValue = "200", description = "Vector dimension (default: ${DEFAULT-VALUE}).")
@@ -60,6 +63,28 @@ public final class BenchE2eCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds per configuration; each runs every mode"
+            + " once, in a rotating order, and the medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--modes", defaultValue = "pass-through,scoring,shadow", split = ",",
+            description = "What the children run: pass-through (no kernel), scoring, shadow (scoring with a shadow"
+                    + " candidate beside the champion) (default: ${DEFAULT-VALUE}).")
+    List<String> modes = new ArrayList<>();
+
+    @Option(names = "--ensemble", defaultValue = "1", description = "Encoders in the benchmark model (K; default:"
+            + " ${DEFAULT-VALUE}).")
+    int ensemble;
+
+    @Option(names = "--require-quiet", description = "Wait up to --quiet-wait for the load average to fall to the"
+            + " core count before starting, and refuse to report a run on a machine that was not quiet: its JSON"
+            + " goes to FILE.noisy.json and the exit code is 3.")
+    boolean requireQuiet;
+
+    @Option(names = "--quiet-wait", defaultValue = "5m", converter = DurationConverter.class,
+            description = "With --require-quiet: how long to wait for a quiet machine (default: ${DEFAULT-VALUE}).")
+    java.time.Duration quietWait;
+
     @Option(names = "--serve-jvm", paramLabel = "OPTIONS", split = " ",
             description = "JVM options of the serve process (default: the k8s-sized ones, see README).")
     List<String> jvmOptions;
@@ -70,7 +95,8 @@ public final class BenchE2eCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (pairs < 8 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1) {
+        if (pairs < 8 || dim < 1 || partitions < 1 || rate < 10 || probePairs < 1 || swaps < 0 || threads < 1
+                || rounds < 1 || ensemble < 1) {
             throw new UserInputException("bench e2e: --pairs >= 8, --rate >= 10, other counts >= 1 (--swaps >= 0)");
         }
         if (!PROFILES.containsAll(profiles) || profiles.isEmpty()) {
@@ -79,19 +105,35 @@ public final class BenchE2eCommand implements Callable<Integer> {
         if (!GUARANTEES.containsAll(guarantees) || guarantees.isEmpty()) {
             throw new UserInputException("bench e2e: --guarantees takes " + GUARANTEES + ", got " + guarantees);
         }
+        List<E2eBenchmark.Mode> parsedModes = new ArrayList<>();
+        for (String m : modes) {
+            try {
+                parsedModes.add(E2eBenchmark.Mode.parse(m));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("bench e2e: --modes takes pass-through, scoring, shadow; got '" + m + "'");
+            }
+        }
+        if (requireQuiet && !E2eBenchmark.awaitQuiet(quietWait, System.out::println)) {
+            System.err.printf(Locale.ROOT, "bench e2e: refused: the load average stayed above the core count for %s%n",
+                    quietWait);
+            return 3;
+        }
         var options = new E2eBenchmark.Options(pairs, dim, partitions, new E2eBenchmark.ClusterSource(
                 cluster.configFile, cluster.flags(), cluster.gives(ClusterConfig.BOOTSTRAP),
                 cluster.gives(ClusterConfig.REGISTRY_URL)), rate, probePairs, swaps,
-                profiles, guarantees, threads, jvmOptions == null ? E2eBenchmark.defaultJvmOptions() : jvmOptions);
+                profiles, guarantees, threads, jvmOptions == null ? E2eBenchmark.defaultJvmOptions() : jvmOptions,
+                rounds, parsedModes, ensemble);
         var result = new E2eBenchmark(options, System.out::println).run();
-        E2eBenchmark.write(result, out);
+        boolean quiet = result.get("machine").get("quiet").asBoolean();
+        Path written = quiet || !requireQuiet ? out
+                : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.json$", "") + ".noisy.json");
+        E2eBenchmark.write(result, written);
         System.out.println(result.toPrettyString());
-        result.get("configurations").forEach(c -> System.out.printf(Locale.ROOT,
-                "%-10s %-15s scoring/pass-through %.2fx, scoring p99 %d ms, serve RSS steady %d MB%n",
-                c.get("profile").asText(), c.get("guarantee").asText(), c.get("throughputRatio").asDouble(),
-                c.get("scoring").get("latencyMs").get("p99").asLong(),
-                c.get("scoring").get("rssUnderLoad").path("steadyMb").asLong(-1)));
-        System.out.println("wrote " + out);
-        return 0;
+        result.get("configurations").forEach(c -> System.out.println(E2eReport.line(c)));
+        if (!quiet) {
+            System.out.println("WARNING: " + result.get("machine").get("warning").asText());
+        }
+        System.out.println("wrote " + written);
+        return quiet || !requireQuiet ? 0 : 3;
     }
 }

@@ -116,6 +116,17 @@ public final class ScoringConfig {
             1_800_000, "How long the group waits for an instance that stopped heartbeating before its partitions go"
                     + " to the others; with static membership also how long a crashed instance that does not come"
                     + " back holds them.");
+    /** The group.protocol values: Kafka's client-side rebalance protocol, and KIP-1071's broker-side one. */
+    public static final String CLASSIC_PROTOCOL = "classic";
+    public static final String STREAMS_PROTOCOL = "streams";
+    public static final ConfigField GROUP_PROTOCOL = ConfigField.oneOf("group.protocol", CLASSIC_PROTOCOL,
+            List.of(CLASSIC_PROTOCOL, STREAMS_PROTOCOL), "Kafka Streams rebalance protocol. classic: the instances"
+                    + " assign tasks among themselves; static membership (instance.id) and session.timeout.ms apply."
+                    + " streams (KIP-1071): the broker assigns tasks; needs brokers 4.2+ (feature streams.version=1,"
+                    + " on by default in new clusters); Kafka 4.3 has no static membership with it (instance.id is"
+                    + " not used), and the session timeout is the group's streams.session.timeout.ms (broker default"
+                    + " group.streams.session.timeout.ms, 45 s). Moving a group between protocols needs every"
+                    + " instance stopped first.");
     public static final ConfigField LEAVE_GROUP_ON_SHUTDOWN = ConfigField.bool("shutdown.leave.group", true,
             "On a requested shutdown, leave the group so other instances take over at once (true), or keep"
                     + " the partitions for session.timeout.ms so a quick restart finds them unmoved (false).");
@@ -142,9 +153,9 @@ public final class ScoringConfig {
             INPUT_DIM, CREATE_TOPICS,
             GUARANTEE, THREADS, PROFILE, COMMIT_INTERVAL, ROCKSDB_MEMORY, STATE_DIR, DRAIN_INTERVAL, WAITING_MAX_PAIRS,
             WAITING_MAX_BYTES, WAITING_DRAIN_BATCH, METRICS_PORT, REGISTRY_WAIT, SHUTDOWN_TIMEOUT, INSTANCE_ID,
-            SESSION_TIMEOUT, LEAVE_GROUP_ON_SHUTDOWN, DRIFT_ENABLED, DRIFT_WINDOW, DRIFT_ALPHA, DRIFT_PERSISTENCE,
-            DRIFT_REARM, DRIFT_SCORE_TEST, DRIFT_MIN_PSI, DRIFT_INPUT_TEST, DRIFT_MIN_INPUT_SHIFT, TRUST_MODE, TRUST_KEYS,
-            REFERENCE_TIMEOUT, REFERENCE_RETRY, REFERENCE_MAX_BYTES);
+            SESSION_TIMEOUT, GROUP_PROTOCOL, LEAVE_GROUP_ON_SHUTDOWN, DRIFT_ENABLED, DRIFT_WINDOW, DRIFT_ALPHA,
+            DRIFT_PERSISTENCE, DRIFT_REARM, DRIFT_SCORE_TEST, DRIFT_MIN_PSI, DRIFT_INPUT_TEST, DRIFT_MIN_INPUT_SHIFT,
+            TRUST_MODE, TRUST_KEYS, REFERENCE_TIMEOUT, REFERENCE_RETRY, REFERENCE_MAX_BYTES);
 
     /**
      * The scorer's registry client answers quickly and retries little by itself: RegistryWait does
@@ -158,8 +169,8 @@ public final class ScoringConfig {
             .map(f -> SERVE_REGISTRY_DEFAULTS.containsKey(f.name()) ? f.withDefault(SERVE_REGISTRY_DEFAULTS.get(f.name())) : f)
             .toList(), OWN_FIELDS);
 
-    /** The cluster's checks plus: require without keys would reject every model. */
-    public static final List<CrossCheck> CHECKS = withDriftCheck(withTrustCheck(ClusterConfig.CHECKS));
+    /** The cluster's checks plus: require without keys would reject every model; the group protocol's; drift's. */
+    public static final List<CrossCheck> CHECKS = withDriftCheck(withProtocolChecks(withTrustCheck(ClusterConfig.CHECKS)));
 
     private static List<CrossCheck> withDriftCheck(List<CrossCheck> checks) {
         List<CrossCheck> c = new ArrayList<>(checks);
@@ -167,6 +178,35 @@ public final class ScoringConfig {
                 && !v.getBoolean(DRIFT_INPUT_TEST) ? DRIFT_ENABLED.name() + "=true needs " + DRIFT_SCORE_TEST.name()
                 + " or " + DRIFT_INPUT_TEST.name() + " (or turn drift off)" : null));
         return List.copyOf(c);
+    }
+
+    /**
+     * Settings that mean nothing under group.protocol=streams are refused rather than ignored: a
+     * pinned instance.id would silently lose the quick crash recovery it was set for (Streams 4.3
+     * rejects group.instance.id with that protocol), and a client session.timeout.ms is ignored there
+     * (the group's streams.session.timeout.ms rules). kafka.group.protocol would bypass both checks.
+     */
+    static List<CrossCheck> withProtocolChecks(List<CrossCheck> checks) {
+        List<CrossCheck> c = new ArrayList<>(checks);
+        c.add(new CrossCheck(v -> v.kafkaOverrides().containsKey(GROUP_PROTOCOL.name())
+                ? "kafka." + GROUP_PROTOCOL.name() + " is not passed through: set " + GROUP_PROTOCOL.name()
+                        + " (serve derives static membership and the session timeout from it)" : null));
+        c.add(new CrossCheck(v -> isStreamsProtocol(v) && !v.get(INSTANCE_ID).equalsIgnoreCase(AUTO_INSTANCE_ID)
+                && !v.get(INSTANCE_ID).equalsIgnoreCase(NO_INSTANCE_ID)
+                ? INSTANCE_ID.name() + "=" + v.get(INSTANCE_ID) + " asks for static membership, which Kafka 4.3 does not"
+                        + " support with " + GROUP_PROTOCOL.name() + "=streams: remove it (or set 'none'), or use "
+                        + GROUP_PROTOCOL.name() + "=classic" : null));
+        c.add(new CrossCheck(v -> isStreamsProtocol(v) && !v.get(SESSION_TIMEOUT).equals(SESSION_TIMEOUT.defaultValue())
+                ? SESSION_TIMEOUT.name() + " is a client setting of the classic protocol; with " + GROUP_PROTOCOL.name()
+                        + "=streams the group's session timeout is streams.session.timeout.ms (kafka-configs.sh"
+                        + " --entity-type groups --entity-name <application.id> --alter --add-config"
+                        + " streams.session.timeout.ms=...), within the broker's group.streams.min/max.session.timeout.ms"
+                : null));
+        return List.copyOf(c);
+    }
+
+    private static boolean isStreamsProtocol(DeclaredConfig v) {
+        return v.get(GROUP_PROTOCOL).equalsIgnoreCase(STREAMS_PROTOCOL);
     }
 
     /** checks plus the one that model.trust.mode=require comes with keys (the retrainer's too). */
@@ -216,6 +256,11 @@ public final class ScoringConfig {
 
     public boolean getBoolean(ConfigField f) {
         return values.getBoolean(f);
+    }
+
+    /** True under group.protocol=streams (KIP-1071). */
+    public boolean streamsProtocol() {
+        return isStreamsProtocol(values);
     }
 
     public Guarantee guarantee() {

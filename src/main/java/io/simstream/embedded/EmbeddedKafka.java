@@ -18,8 +18,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     /**
-     * Without these a single broker cannot host the consumer-offsets and transaction topics, and
-     * consumers, Streams and transactional producers hang without an error.
+     * Without the replication settings a single broker cannot host the consumer-offsets and
+     * transaction topics, and consumers, Streams and transactional producers hang without an error.
+     * A new group is assigned at once (no 3 s wait for more members) under both rebalance protocols:
+     * the classic one and KIP-1071's streams groups (group.protocol=streams, which 4.3 brokers serve
+     * by default: "streams" is among group.coordinator.rebalance.protocols and new clusters are
+     * formatted with the streams.version feature).
      */
     static final Map<String, String> SINGLE_NODE_PROPS = Map.of(
             "offsets.topic.replication.factor", "1",
@@ -28,6 +32,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             "transaction.state.log.min.isr", "1",
             "transaction.state.log.num.partitions", "4",
             "group.initial.rebalance.delay.ms", "0",
+            "group.streams.initial.rebalance.delay.ms", "0",
             "message.max.bytes", String.valueOf(16 * 1024 * 1024));
 
     private final KafkaClusterTestKit cluster;

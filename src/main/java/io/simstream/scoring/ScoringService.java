@@ -172,14 +172,23 @@ public final class ScoringService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.threads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, profile.commitIntervalMs(config));
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir());
-        // Crash recovery in seconds: see StaticMembership. Explicit kafka.* overrides still win.
-        String instanceId = StaticMembership.groupInstanceId(config);
-        if (instanceId != null) {
-            LOG.info("static group membership: group.instance.id {}-<thread>", instanceId);
-            p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        p.put(StreamsConfig.GROUP_PROTOCOL_CONFIG, config.streamsProtocol() ? ScoringConfig.STREAMS_PROTOCOL
+                : ScoringConfig.CLASSIC_PROTOCOL);
+        if (config.streamsProtocol()) {
+            // KIP-1071: the broker assigns tasks and owns the session timeout (a group config); a client
+            // session.timeout.ms would only be ignored, and static membership is refused (StaticMembership).
+            LOG.info("group protocol streams (KIP-1071): broker-side assignment, dynamic membership, the group's"
+                    + " streams.session.timeout.ms");
+        } else {
+            // Crash recovery in seconds: see StaticMembership. Explicit kafka.* overrides still win.
+            String instanceId = StaticMembership.groupInstanceId(config);
+            if (instanceId != null) {
+                LOG.info("static group membership: group.instance.id {}-<thread>", instanceId);
+                p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+            }
+            p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                    (int) s.sessionTimeout().toMillis());
         }
-        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                (int) s.sessionTimeout().toMillis());
         // A stream thread may wait up to registry.wait.max.ms on one pair inside its transaction
         // (RegistryWait): the broker must not abort that transaction, nor the group evict the member,
         // meanwhile. The margin covers the registry call in flight when the budget runs out.

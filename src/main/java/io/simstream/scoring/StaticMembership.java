@@ -20,13 +20,20 @@ import java.util.function.Supplier;
  * stable across restarts of one instance and unique among running ones: "auto" is the host name
  * plus a hash of the absolute state directory, because two instances that share both would already
  * collide on the state directory lock.
+ *
+ * <p>Under group.protocol=streams there is none: Kafka Streams 4.3 refuses group.instance.id with
+ * that protocol (static membership for it arrives with 4.4 clients and brokers, KAFKA-20169), so
+ * "auto" means dynamic membership there and an explicit id is refused by the configuration.
  */
 public final class StaticMembership {
     private StaticMembership() {
     }
 
-    /** null when instance.id is "none" (dynamic membership). */
+    /** null when instance.id is "none" or the group protocol is streams (dynamic membership). */
     public static String groupInstanceId(ScoringConfig config) {
+        if (config.streamsProtocol()) {
+            return null;
+        }
         return groupInstanceId(config.get(ScoringConfig.APPLICATION_ID), config.get(ScoringConfig.INSTANCE_ID),
                 config.get(ScoringConfig.STATE_DIR), StaticMembership::hostName);
     }

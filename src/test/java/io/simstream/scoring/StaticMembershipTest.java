@@ -51,4 +51,51 @@ class StaticMembershipTest {
                 new io.simstream.registry.InMemorySchemaRegistry(), 1), metrics())
                 .get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
     }
+
+    private static Properties props(Map<String, String> settings) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(Map.of("bootstrap.servers", "localhost:1",
+                "registry.url", "http://localhost:2"));
+        all.putAll(settings);
+        ScoringConfig c = ScoringConfig.of(all);
+        return ScoringService.streamsProperties(c, new io.simstream.topics.Topics(io.simstream.topics.TopicNames.of(
+                c.values()), new io.simstream.registry.InMemorySchemaRegistry(), 1), metrics());
+    }
+
+    @Test
+    void theStreamsProtocolGetsNeitherAnInstanceIdNorAClientSessionTimeoutAndStreamsAcceptsBothSetUps() {
+        Properties streams = props(Map.of("group.protocol", "streams"));
+        assertEquals("streams", streams.get(StreamsConfig.GROUP_PROTOCOL_CONFIG));
+        assertNull(streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
+        assertNull(streams.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        new StreamsConfig(streams);
+        Properties classic = props(Map.of());
+        assertEquals("classic", classic.get(StreamsConfig.GROUP_PROTOCOL_CONFIG), "classic stays the default");
+        assertTrue(classic.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) != null);
+        new StreamsConfig(classic);
+    }
+
+    @Test
+    void kafkaItselfRefusesStaticMembershipWithTheStreamsProtocolWhichIsWhyServeNeverSetsIt() {
+        Properties p = props(Map.of("group.protocol", "streams"));
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), "app-x");
+        org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new StreamsConfig(p));
+    }
+
+    @Test
+    void settingsThatMeanNothingUnderTheStreamsProtocolAreRefusedWithTheWayOut() {
+        String pinned = refusal(Map.of("group.protocol", "streams", "instance.id", "scorer-0"));
+        assertTrue(pinned.contains("instance.id=scorer-0") && pinned.contains("group.protocol=classic"), pinned);
+        String session = refusal(Map.of("group.protocol", "streams", "session.timeout.ms", "10000"));
+        assertTrue(session.contains("streams.session.timeout.ms"), session);
+        String passThrough = refusal(Map.of("kafka.group.protocol", "streams"));
+        assertTrue(passThrough.contains("set group.protocol"), passThrough);
+        assertNull(props(Map.of("group.protocol", "streams", "instance.id", "none"))
+                .get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
+    }
+
+    private static String refusal(Map<String, String> settings) {
+        return org.junit.jupiter.api.Assertions.assertThrows(io.simstream.UserInputException.class,
+                () -> props(settings)).getMessage();
+    }
 }

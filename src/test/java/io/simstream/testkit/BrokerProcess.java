@@ -54,6 +54,7 @@ public final class BrokerProcess implements AutoCloseable {
                 "transaction.state.log.min.isr=1",
                 "transaction.state.log.num.partitions=4",
                 "group.initial.rebalance.delay.ms=0",
+                "group.streams.initial.rebalance.delay.ms=0",
                 "message.max.bytes=" + (16 * 1024 * 1024),
                 "") );
         BrokerProcess b = new BrokerProcess(dir, config, port);

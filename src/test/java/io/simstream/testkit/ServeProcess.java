@@ -19,29 +19,41 @@ import java.util.concurrent.TimeUnit;
  * settings, state directory and port.
  */
 public final class ServeProcess implements AutoCloseable {
+    /** The heap a test's serve gets unless it asks for other JVM options. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+
     private final Path dir;
     private final Map<String, String> env;
     private final String bootstrap;
     private final int port;
+    private final List<String> jvmOptions;
     private Process process;
     private Path log;
     private int starts;
 
-    private ServeProcess(Path dir, String bootstrap, Map<String, String> env, int port) {
+    private ServeProcess(Path dir, String bootstrap, Map<String, String> env, int port, List<String> jvmOptions) {
         this.dir = dir;
         this.bootstrap = bootstrap;
         this.env = env;
         this.port = port;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Settings every test needs; extra (SIMSTREAM_* names) adds or overrides. */
     public static ServeProcess start(Path dir, String bootstrap, String registryUrl, TopicNames names, String appId,
                                      int partitions, Map<String, String> extra) throws IOException {
+        return start(dir, bootstrap, registryUrl, names, appId, partitions, extra, DEFAULT_JVM_OPTIONS);
+    }
+
+    /** As above, with these JVM options (heap, GC) instead of {@link #DEFAULT_JVM_OPTIONS}. */
+    public static ServeProcess start(Path dir, String bootstrap, String registryUrl, TopicNames names, String appId,
+                                     int partitions, Map<String, String> extra, List<String> jvmOptions)
+            throws IOException {
         Files.createDirectories(dir);
         int port = FreePort.onLoopback();
         Map<String, String> env = settings(registryUrl, names, appId, partitions, dir.resolve("state").toString(), port);
         env.putAll(extra);
-        ServeProcess p = new ServeProcess(dir, bootstrap, env, port);
+        ServeProcess p = new ServeProcess(dir, bootstrap, env, port, jvmOptions);
         p.launch();
         return p;
     }
@@ -64,8 +76,10 @@ public final class ServeProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Dlog4j2.configurationFile=log4j2.xml", "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--bootstrap", bootstrap));
+                "--add-modules", "jdk.incubator.vector", "-Dlog4j2.configurationFile=log4j2.xml"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--bootstrap",
+                bootstrap));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("SIMSTREAM_"));
         pb.environment().putAll(env);
@@ -84,6 +98,11 @@ public final class ServeProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The instance's state.dir (Kafka Streams keeps its process id there). */
+    public Path stateDir() {
+        return Path.of(env.get("SIMSTREAM_STATE_DIR"));
     }
 
     public Process process() {
