@@ -1,11 +1,11 @@
 package io.simstream.cli;
 
 import io.simstream.UserInputException;
-import io.simstream.metrics.MetricsJson;
-import io.simstream.metrics.ModelEvaluation;
+import io.simstream.evaluation.MetricsJson;
+import io.simstream.workflows.ModelEvaluation;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
-import io.simstream.training.InferenceBenchmark;
+import io.simstream.bench.InferenceBenchmark;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

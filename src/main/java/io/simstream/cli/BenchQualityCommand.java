@@ -1,7 +1,7 @@
 package io.simstream.cli;
 
 import io.simstream.UserInputException;
-import io.simstream.metrics.MetricsJson;
+import io.simstream.evaluation.MetricsJson;
 import io.simstream.training.QualitySweep;
 import io.simstream.training.SmallDataSets;
 import io.simstream.training.TrainingConfig;

@@ -3,7 +3,7 @@ package io.simstream.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.bench.RetrainRoundBenchmark;
-import io.simstream.metrics.MetricsJson;
+import io.simstream.evaluation.MetricsJson;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;

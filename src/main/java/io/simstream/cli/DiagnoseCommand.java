@@ -3,7 +3,7 @@ package io.simstream.cli;
 import io.simstream.UserInputException;
 import io.simstream.data.InputScaling;
 import io.simstream.diagnose.DiagnoseJob;
-import io.simstream.metrics.MetricsJson;
+import io.simstream.evaluation.MetricsJson;
 import io.simstream.training.TrainingConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

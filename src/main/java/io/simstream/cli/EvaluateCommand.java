@@ -1,6 +1,6 @@
 package io.simstream.cli;
 
-import io.simstream.metrics.ModelEvaluation;
+import io.simstream.workflows.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

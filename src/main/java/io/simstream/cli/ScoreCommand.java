@@ -4,7 +4,7 @@ import io.simstream.UserInputException;
 import io.simstream.config.ClusterConfig;
 import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
-import io.simstream.metrics.BatchScoring;
+import io.simstream.workflows.BatchScoring;
 import io.simstream.model.ModelArtifact;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

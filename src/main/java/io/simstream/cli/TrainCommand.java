@@ -2,12 +2,12 @@ package io.simstream.cli;
 
 import io.simstream.UserInputException;
 import io.simstream.data.InputScaling;
-import io.simstream.metrics.ThresholdCalibrator;
+import io.simstream.evaluation.ThresholdCalibrator;
 import io.simstream.model.Head;
 import io.simstream.signing.ArtifactSigner;
 import io.simstream.training.EnsemblePolicy;
 import io.simstream.training.TrainingConfig;
-import io.simstream.workflow.TrainingJob;
+import io.simstream.workflows.TrainingJob;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

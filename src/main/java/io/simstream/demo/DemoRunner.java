@@ -14,7 +14,7 @@ import io.simstream.drift.DriftReferences;
 import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.embedded.EmbeddedRegistry;
 import io.simstream.lifecycle.ModelPublisher;
-import io.simstream.metrics.Plots;
+import io.simstream.evaluation.Plots;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.registry.ConfluentRegistryClient;

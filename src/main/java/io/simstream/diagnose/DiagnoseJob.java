@@ -3,7 +3,7 @@ package io.simstream.diagnose;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
-import io.simstream.metrics.MetricsJson;
+import io.simstream.evaluation.MetricsJson;
 import io.simstream.training.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.simstream.data.PairDataset;
 import io.simstream.data.Standardizer;
 import io.simstream.data.Vectors;
 import io.simstream.diagnose.Finding.Severity;
-import io.simstream.metrics.EvaluationReport;
+import io.simstream.evaluation.EvaluationReport;
 import io.simstream.model.Normalizer;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;

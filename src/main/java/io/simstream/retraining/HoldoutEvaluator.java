@@ -1,8 +1,8 @@
 package io.simstream.retraining;
 
 import io.simstream.data.PairDataset;
-import io.simstream.metrics.PairScoring;
-import io.simstream.metrics.ScoredPairs;
+import io.simstream.evaluation.PairScoring;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 

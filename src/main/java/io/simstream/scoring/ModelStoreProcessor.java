@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.registry.RegistryWait;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.LoadedModel;
 import io.simstream.lifecycle.ModelLoader;

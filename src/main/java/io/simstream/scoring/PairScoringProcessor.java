@@ -1,5 +1,7 @@
 package io.simstream.scoring;
 
+import io.simstream.registry.RegistryWait;
+import io.simstream.deadletter.ErrorDeadLetters;
 import io.simstream.RateLimitedLog;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.OriginalHeader;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.simstream.deadletter.DeadLetterCounter;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.RolloutStage;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The service's own meters; Kafka Streams' metrics are bound next to them by the service. */
-public final class ScoringMetrics {
+public final class ScoringMetrics implements DeadLetterCounter {
     private final MeterRegistry registry;
     private final Counter decisions;
     private final Counter swaps;
@@ -133,6 +134,7 @@ public final class ScoringMetrics {
         scoring.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void deadLetter(DeadLetterReason reason) {
         deadLetterCounter(reason).increment();
     }

@@ -1,5 +1,6 @@
 package io.simstream.scoring;
 
+import io.simstream.registry.RegistryWait;
 import io.simstream.lifecycle.ModelLoader;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,9 @@
 package io.simstream.scoring;
 
+import io.simstream.registry.RegistryWait;
+import io.simstream.deadletter.DeadLetterProductionHandler;
+import io.simstream.deadletter.DeadLetterProcessingHandler;
+import io.simstream.deadletter.DeadLetterDeserializationHandler;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,8 +14,8 @@ import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.lifecycle.TrustPolicy;
-import io.simstream.metrics.MetricsServer;
-import io.simstream.metrics.StreamsStoreTags;
+import io.simstream.observability.MetricsServer;
+import io.simstream.observability.StreamsStoreTags;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicSpec;

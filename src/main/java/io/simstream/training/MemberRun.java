@@ -1,7 +1,7 @@
 package io.simstream.training;
 
-import io.simstream.metrics.EpochRecord;
-import io.simstream.metrics.ScoredPairs;
+import io.simstream.evaluation.EpochRecord;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.EncoderMember;
 import java.util.List;
 

@@ -2,10 +2,10 @@ package io.simstream.training;
 
 import io.simstream.data.PairDataset;
 import io.simstream.data.Standardizer;
-import io.simstream.metrics.EpochRecord;
-import io.simstream.metrics.EvaluationReport;
-import io.simstream.metrics.ScoredPairs;
-import io.simstream.metrics.ThresholdCalibrator;
+import io.simstream.evaluation.EpochRecord;
+import io.simstream.evaluation.EvaluationReport;
+import io.simstream.evaluation.ScoredPairs;
+import io.simstream.evaluation.ThresholdCalibrator;
 import io.simstream.model.DenseLayer;
 import io.simstream.model.EncoderMember;
 import io.simstream.model.Head;

@@ -1,7 +1,7 @@
 package io.simstream.training;
 
 import io.simstream.data.InputScaling;
-import io.simstream.metrics.ThresholdCalibrator.Objective;
+import io.simstream.evaluation.ThresholdCalibrator.Objective;
 import io.simstream.model.Head;
 import java.util.List;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package io.simstream.training;
 
 import io.simstream.data.InputScaling;
-import io.simstream.metrics.EpochRecord;
-import io.simstream.metrics.EvaluationReport;
-import io.simstream.metrics.ScoredPairs;
+import io.simstream.evaluation.EpochRecord;
+import io.simstream.evaluation.EvaluationReport;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.ModelArtifact;
 import java.util.List;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/io/simstream");
-    private static final List<String> SCORING_PATH = List.of("scoring", "lifecycle", "deadletter", "model", "registry", "topics", "config", "metrics/MetricsServer.java",
+    private static final List<String> SCORING_PATH = List.of("scoring", "lifecycle", "deadletter", "model", "registry", "topics", "config", "observability",
             "signing", "provenance", "drift");
     private static final List<String> NATIVE_OR_TRAINING = List.of("import org.nd4j", "import org.deeplearning4j",
             "import io.simstream.training", "import io.simstream.retraining", "import io.simstream.demo");

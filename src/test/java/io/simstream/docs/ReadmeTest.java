@@ -31,6 +31,33 @@ class ReadmeTest {
         assertTrue(Files.readString(Path.of(".ci/run")).contains("mvn -B verify"), ".ci/run runs the README's test command");
     }
 
+    /** The README is the front door: short, and every link it and docs/ hold leads somewhere. */
+    @Test
+    void theReadmeStaysUnder15KbAndEveryRelativeLinkResolves() throws Exception {
+        assertTrue(Files.size(README) <= 15 * 1024, "README.md is " + Files.size(README) + " bytes; details go to docs/");
+        List<Path> pages = new java.util.ArrayList<>(List.of(README, Path.of("ops", "RUNBOOK.md")));
+        try (var docs = Files.list(Path.of("docs"))) {
+            docs.filter(f -> f.toString().endsWith(".md")).forEach(pages::add);
+        }
+        List<String> broken = new java.util.ArrayList<>();
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("\\]\\(([^)\\s]+)\\)");
+        for (Path page : pages) {
+            var m = link.matcher(Files.readString(page));
+            while (m.find()) {
+                String target = m.group(1);
+                if (target.startsWith("http://") || target.startsWith("https://") || target.startsWith("#")) {
+                    continue;
+                }
+                String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+                Path resolved = page.toAbsolutePath().getParent().resolve(file).normalize();
+                if (!Files.exists(resolved)) {
+                    broken.add(page + " -> " + target);
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "links to files that do not exist");
+    }
+
     private static void assertBlock(String readme, String name, List<ConfigField> fields) {
         String begin = "<!-- config:" + name + " -->\n";
         String end = "<!-- /config:" + name + " -->";

@@ -1,5 +1,7 @@
 package io.simstream.scoring;
 
+import io.simstream.registry.RegistryWait;
+import io.simstream.deadletter.DeadLetterDeserializationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;

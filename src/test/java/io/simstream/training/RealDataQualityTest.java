@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
-import io.simstream.metrics.EvaluationReport;
-import io.simstream.metrics.PairScoring;
+import io.simstream.evaluation.EvaluationReport;
+import io.simstream.evaluation.PairScoring;
 import io.simstream.model.PairScorers;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.simstream.data.PairDataset;
 import io.simstream.data.SyntheticPairs;
-import io.simstream.metrics.EpochRecord;
-import io.simstream.metrics.PairScoring;
-import io.simstream.metrics.ScoredPairs;
+import io.simstream.evaluation.EpochRecord;
+import io.simstream.evaluation.PairScoring;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.Head;
 import io.simstream.model.PairScorers;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ class SiameseTrainerTest {
         // Patience 1 with a high learning rate: stops soon after the validation loss turns up.
         TrainingConfig cfg = new TrainingConfig(Head.CONTRASTIVE, List.of(48, 48, 32), 0.1, 0, 5e-3,
                 TrainingConfig.Optimizer.ADAM, 32, 40, 1, 1f, 3, 0.5, TrainingConfig.Split.ROW_ORDER,
-                io.simstream.metrics.ThresholdCalibrator.Objective.ACCURACY).withEnsemble(1);
+                io.simstream.evaluation.ThresholdCalibrator.Objective.ACCURACY).withEnsemble(1);
         TrainingResult r = new SiameseTrainer(cfg, l -> { }).train(TRAIN);
         double best = r.history().stream().mapToDouble(EpochRecord::validationLoss).min().orElseThrow();
         assertEquals(best, r.history().get(r.bestEpoch() - 1).validationLoss());

@@ -3,7 +3,7 @@ package io.simstream.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.simstream.metrics.PairScoring;
+import io.simstream.evaluation.PairScoring;
 import io.simstream.model.PairScorers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class SmallDataQualityTest {
     }
 
     private static double accuracy(TrainingResult r, SmallDataSets.Pairs set) {
-        return io.simstream.metrics.EvaluationReport.of(PairScoring.score(PairScorers.fastest(r.artifact()), set.test()),
+        return io.simstream.evaluation.EvaluationReport.of(PairScoring.score(PairScorers.fastest(r.artifact()), set.test()),
                 r.artifact().threshold(), r.artifact().margin()).accuracy();
     }
 }
