@@ -8,6 +8,7 @@ import io.simstream.model.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Untrained models of the production shape (He-initialised dense layers): the kernel costs the
@@ -45,7 +46,7 @@ public final class BenchModels {
         // h^2 + (inputDim + 64 + 2) h + 64 = perMember floats
         double b = inputDim + 66;
         int h = (int) Math.max(8, Math.round((-b + Math.sqrt(b * b + 4 * Math.max(0, perMember - 64))) / 2));
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
         List<EncoderMember> all = new ArrayList<>();
         for (int m = 0; m < members; m++) {
             all.add(new EncoderMember(List.of(uniform(rnd, inputDim, h), uniform(rnd, h, h), uniform(rnd, h, 64)), null));
@@ -54,7 +55,7 @@ public final class BenchModels {
                 .normalizer(Normalizer.identity(inputDim)).members(all).build();
     }
 
-    private static DenseLayer uniform(java.util.SplittableRandom rnd, int in, int out) {
+    private static DenseLayer uniform(SplittableRandom rnd, int in, int out) {
         float[] w = new float[in * out];
         double bound = Math.sqrt(6.0 / in);
         for (int i = 0; i < w.length; i++) {

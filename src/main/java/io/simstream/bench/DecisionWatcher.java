@@ -4,6 +4,7 @@ import io.simstream.avro.PairDecision;
 import io.simstream.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,7 @@ final class DecisionWatcher implements AutoCloseable {
 
     /** clientConfig: the cluster's (bootstrap and security). */
     DecisionWatcher(Map<String, Object> clientConfig, TopicSpec<String, PairDecision> topic) {
-        Map<String, Object> c = new java.util.HashMap<>(clientConfig);
+        Map<String, Object> c = new HashMap<>(clientConfig);
         c.put("isolation.level", "read_committed");
         c.put("enable.auto.commit", false);
         c.put("max.poll.records", 5000);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairDataset;
+import io.simstream.data.Standardizer;
 import io.simstream.data.SyntheticPairs;
 import io.simstream.drift.DriftAlarm;
 import io.simstream.drift.DriftDetector;
@@ -438,7 +439,7 @@ public final class DriftBenchmark {
     private ObjectNode costAtDimension(int dim, Consumer<String> out) {
         PairDataset fit = SyntheticPairs.generate(SyntheticPairs.Spec.of(5_000, dim, o.seed() * 1_000 + 30));
         ModelArtifact m = BenchModels.random(dim, new int[] {128, 128, 128}, o.seed()).toBuilder()
-                .normalizer(io.simstream.data.Standardizer.fit(fit)).build();
+                .normalizer(Standardizer.fit(fit)).build();
         PairScorer scorer = PairScorers.fastest(m);
         PairDataset d = SyntheticPairs.generate(SyntheticPairs.Spec.of(5_000, dim, o.seed() * 1_000 + 31));
         float[] scores = new float[d.size()];

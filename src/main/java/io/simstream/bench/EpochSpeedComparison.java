@@ -1,12 +1,12 @@
 package io.simstream.bench;
 
-import io.simstream.training.TrainingConfig;
-import io.simstream.training.SiameseTrainer;
-import io.simstream.training.TrainingResult;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairDataset;
 import io.simstream.evaluation.EpochRecord;
+import io.simstream.training.SiameseTrainer;
+import io.simstream.training.TrainingConfig;
+import io.simstream.training.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,22 +1,26 @@
 package io.simstream.bench;
 
-import io.simstream.training.Dl4jPairScorer;
-import io.simstream.training.TrainingConfig;
-import io.simstream.training.SiameseNetwork;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.model.EncoderMember;
+import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
+import io.simstream.model.Normalizer;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
 import io.simstream.model.ScalarPairScorer;
 import io.simstream.model.VectorPairScorer;
+import io.simstream.training.Dl4jPairScorer;
+import io.simstream.training.SiameseNetwork;
+import io.simstream.training.TrainingConfig;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,13 +44,13 @@ public final class InferenceBenchmark {
     }
 
     /** A default-size model (dim -> 128x3) with DL4J's initial weights: enough for timing. */
-    public static ModelArtifact untrainedModel(int dim, io.simstream.model.Head head) {
+    public static ModelArtifact untrainedModel(int dim, Head head) {
         TrainingConfig cfg = TrainingConfig.defaults().withHead(head);
-        org.deeplearning4j.nn.graph.ComputationGraph g = SiameseNetwork.build(dim, cfg);
+        ComputationGraph g = SiameseNetwork.build(dim, cfg);
         return ModelArtifact.builder().name("bench-untrained").head(head)
-                .normalizer(io.simstream.model.Normalizer.identity(dim))
+                .normalizer(Normalizer.identity(dim))
                 .encoder(SiameseNetwork.exportEncoder(g, cfg.hiddenSizes().size()))
-                .headLayer(head == io.simstream.model.Head.BCE ? SiameseNetwork.exportHead(g) : null)
+                .headLayer(head == Head.BCE ? SiameseNetwork.exportHead(g) : null)
                 .build();
     }
 
@@ -161,7 +165,7 @@ public final class InferenceBenchmark {
         n.put("ompNumThreads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
         // Shared machines: a load above the core count makes every figure here smaller; record it.
         n.put("cores", Runtime.getRuntime().availableProcessors());
-        n.put("systemLoadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        n.put("systemLoadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         ArrayNode a = n.putArray("results");
         for (Row r : rows) {
             a.addObject().put("name", r.name()).put("batch", r.batch()).put("pairsPerSecond", r.pairsPerSecond())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -68,7 +69,7 @@ public final class TorchReference {
         JsonNode j = new ObjectMapper().readTree(out.get(out.size() - 1));
         Run r = new Run(j.get("epochs").asInt(), j.get("median_fit_s").asDouble(), j.get("median_epoch_s").asDouble(),
                 j.get("test_accuracy").asDouble(), j.get("load_average").asDouble());
-        progress.accept(String.format(java.util.Locale.ROOT, "PyTorch reference: %d epochs, median epoch %.3f s"
+        progress.accept(String.format(Locale.ROOT, "PyTorch reference: %d epochs, median epoch %.3f s"
                 + " (fit %.3f s), test accuracy %.4f", r.epochs(), r.medianEpochSeconds(), r.medianFitSeconds(),
                 r.testAccuracy()));
         return r;

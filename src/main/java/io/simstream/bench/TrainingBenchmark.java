@@ -1,8 +1,5 @@
 package io.simstream.bench;
 
-import io.simstream.training.TrainingConfig;
-import io.simstream.training.SiameseTrainer;
-import io.simstream.training.TrainingResult;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +7,9 @@ import io.simstream.data.PairDataset;
 import io.simstream.evaluation.EvaluationReport;
 import io.simstream.evaluation.PairScoring;
 import io.simstream.model.PairScorers;
+import io.simstream.training.SiameseTrainer;
+import io.simstream.training.TrainingConfig;
+import io.simstream.training.TrainingResult;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

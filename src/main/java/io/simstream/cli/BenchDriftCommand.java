@@ -4,13 +4,14 @@ import io.simstream.UserInputException;
 import io.simstream.bench.DriftBenchmark;
 import io.simstream.drift.DriftSettings;
 import io.simstream.evaluation.MetricsJson;
-import io.simstream.workflows.ModelEvaluation;
 import io.simstream.model.ModelArtifact;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import io.simstream.training.ValidationSplit;
+import io.simstream.workflows.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,7 +117,7 @@ public final class BenchDriftCommand implements Callable<Integer> {
                 data -> ValidationSplit.of(data, training).validation());
         var json = bench.run(System.out::println);
         MetricsJson.write(json, out);
-        System.out.printf(java.util.Locale.ROOT, "system load average %.1f on %d cores%n",
+        System.out.printf(Locale.ROOT, "system load average %.1f on %d cores%n",
                 json.get("systemLoadAverage").asDouble(), json.get("cores").asInt());
         System.out.println("wrote " + out);
         return 0;

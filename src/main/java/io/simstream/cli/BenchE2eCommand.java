@@ -5,6 +5,7 @@ import io.simstream.bench.E2eBenchmark;
 import io.simstream.bench.E2eReport;
 import io.simstream.config.ClusterConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +84,7 @@ public final class BenchE2eCommand implements Callable<Integer> {
 
     @Option(names = "--quiet-wait", defaultValue = "5m", converter = DurationConverter.class,
             description = "With --require-quiet: how long to wait for a quiet machine (default: ${DEFAULT-VALUE}).")
-    java.time.Duration quietWait;
+    Duration quietWait;
 
     @Option(names = "--serve-jvm", paramLabel = "OPTIONS", split = " ",
             description = "JVM options of the serve process (default: the k8s-sized ones, see README).")

@@ -1,13 +1,14 @@
 package io.simstream.cli;
 
 import io.simstream.UserInputException;
+import io.simstream.bench.InferenceBenchmark;
 import io.simstream.evaluation.MetricsJson;
-import io.simstream.workflows.ModelEvaluation;
 import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
-import io.simstream.bench.InferenceBenchmark;
+import io.simstream.workflows.ModelEvaluation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,9 +49,9 @@ public final class BenchInferenceCommand implements Callable<Integer> {
         List<InferenceBenchmark.Row> rows = new InferenceBenchmark(artifact, seconds).run(System.out::println);
         var json = InferenceBenchmark.toJson(artifact, rows);
         json.get("ratios").fields().forEachRemaining(e ->
-                System.out.printf(java.util.Locale.ROOT, "%-40s %8.1fx%n", e.getKey(), e.getValue().asDouble()));
+                System.out.printf(Locale.ROOT, "%-40s %8.1fx%n", e.getKey(), e.getValue().asDouble()));
         MetricsJson.write(json, out);
-        System.out.printf(java.util.Locale.ROOT, "system load average %.1f on %d cores%n",
+        System.out.printf(Locale.ROOT, "system load average %.1f on %d cores%n",
                 json.get("systemLoadAverage").asDouble(), json.get("cores").asInt());
         System.out.println("wrote " + out);
         return 0;

@@ -5,6 +5,8 @@ import io.simstream.evaluation.MetricsJson;
 import io.simstream.training.QualitySweep;
 import io.simstream.training.SmallDataSets;
 import io.simstream.training.TrainingConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,8 +71,8 @@ public final class BenchQualityCommand implements Callable<Integer> {
         try {
             MetricsJson.write(QualitySweep.toJson(cells, rows, chosen), Path.of(out + ".json"));
             Files.writeString(Path.of(out + ".md"), table);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return table;
     }

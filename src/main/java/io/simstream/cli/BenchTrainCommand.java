@@ -1,14 +1,14 @@
 package io.simstream.cli;
 
-import io.simstream.UserInputException;
-import io.simstream.data.PairCsvReader;
-import io.simstream.data.PairDataset;
-import io.simstream.evaluation.MetricsJson;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.UserInputException;
 import io.simstream.bench.EpochSpeedComparison;
 import io.simstream.bench.TorchReference;
 import io.simstream.bench.TrainingBenchmark;
+import io.simstream.data.PairCsvReader;
+import io.simstream.data.PairDataset;
+import io.simstream.evaluation.MetricsJson;
 import io.simstream.training.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,12 @@
 package io.simstream.cli;
 
 import io.simstream.deadletter.DeadLetterReplay;
+import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,8 +60,8 @@ public final class DlqCommand {
             var registry = cluster.registry();
             Topics topics = cluster.topics(registry);
             var dlq = dlqTopic == null ? topics.deadLetters()
-                    : new io.simstream.topics.TopicSpec<>(dlqTopic, topics.deadLetters().keySerde(),
-                            topics.deadLetters().valueSerde(), 1, java.util.Map.of());
+                    : new TopicSpec<>(dlqTopic, topics.deadLetters().keySerde(),
+                            topics.deadLetters().valueSerde(), 1, Map.of());
             String to = target == null ? topics.pairs().name() : target;
             var replay = new DeadLetterReplay(cluster.clientConfig(), dlq, System.out::println);
             var filter = new DeadLetterReplay.Filter(errorTypes, fromOffset, toOffset, since, until);

@@ -2,11 +2,11 @@ package io.simstream.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
+import picocli.CommandLine;
 
 /**
  * The commands only the full jar (simstream.jar) can run: train and diagnose need DL4J/ND4J and their

@@ -2,6 +2,7 @@ package io.simstream.cli;
 
 import io.simstream.signing.KeyFiles;
 import io.simstream.signing.SigningKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ public final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            String text = java.nio.file.Files.readString(file);
+            String text = Files.readString(file);
             String id = text.contains("PRIVATE KEY") ? SigningKeys.privateKeyFile(file).keyId()
                     : SigningKeys.keyId(SigningKeys.publicKeyFile(file));
             System.out.println(id);

@@ -1,8 +1,9 @@
 package io.simstream.cli;
 
+import io.simstream.StartupException;
 import io.simstream.UserInputException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of simstream.jar and simstream-scorer.jar: one subcommand per capability. CLI classes
@@ -48,7 +49,7 @@ public final class Main {
                 cmd.getErr().println("error: " + root.getMessage());
                 return EXIT_USER_ERROR;
             }
-            if (root instanceof io.simstream.StartupException) {
+            if (root instanceof StartupException) {
                 cmd.getErr().println("error: " + root.getMessage());
                 return 1;
             }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         description = {"Inspect, export, promote and roll back published models.",
                 "Every version is kept on the non-compacted <models>-history topic (the publisher writes each record"
                         + " there too); the compacted models topic holds the newest per name."},
-        subcommands = {ModelsCommand.List.class, ModelsCommand.Show.class, ModelsCommand.Export.class,
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Export.class,
                 ModelsCommand.Rollback.class, ModelsCommand.Promote.class})
 public final class ModelsCommand {
 
@@ -37,7 +37,7 @@ public final class ModelsCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Every version: name, version, published-at, head, dimension, publisher, metrics, and which"
                     + " running instances serve it (with --instance).")
-    static final class List implements Callable<Integer> {
+    static final class ListModels implements Callable<Integer> {
         @Mixin
         TopicOptions cluster;
 
@@ -46,7 +46,7 @@ public final class ModelsCommand {
 
         @Option(names = "--instance", paramLabel = "URL",
                 description = "A scorer's metrics endpoint, e.g. http://scorer-0:9464 (repeatable).")
-        java.util.List<URI> instances = new ArrayList<>();
+        List<URI> instances = new ArrayList<>();
 
         @Option(names = "--json", description = "One JSON document (versions and instances) instead of the table.")
         boolean json;
@@ -156,7 +156,7 @@ public final class ModelsCommand {
     private record Lifecycle(ModelAdmin admin, ModelPublisher publisher) implements AutoCloseable {
         static Lifecycle open(TopicOptions cluster) {
             var topics = cluster.topics(cluster.registry());
-            TopicAdmin.createMissing(cluster.clientConfig(), java.util.List.of(topics.models(), topics.modelHistory(),
+            TopicAdmin.createMissing(cluster.clientConfig(), List.of(topics.models(), topics.modelHistory(),
                     topics.modelEvents()));
             ModelCatalog catalog = ModelCatalog.read(cluster.clientConfig(), topics.models(), topics.modelHistory(),
                     topics.modelEvents());

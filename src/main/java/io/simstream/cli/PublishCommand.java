@@ -1,21 +1,21 @@
 package io.simstream.cli;
 
 import io.simstream.UserInputException;
+import io.simstream.config.ClusterConfig;
+import io.simstream.config.TopicSettings;
 import io.simstream.lifecycle.ModelCatalog;
 import io.simstream.lifecycle.ModelFiles;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.lifecycle.RolloutStage;
 import io.simstream.signing.ArtifactSigner;
-import io.simstream.config.ClusterConfig;
-import io.simstream.config.TopicSettings;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
-import io.simstream.lifecycle.ModelRecords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

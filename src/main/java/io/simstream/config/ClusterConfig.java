@@ -1,5 +1,6 @@
 package io.simstream.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,7 +119,7 @@ public final class ClusterConfig {
         this.config = config;
     }
 
-    public static ClusterConfig load(java.nio.file.Path file, Map<String, String> env, Map<String, String> flags) {
+    public static ClusterConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
         return new ClusterConfig(DeclaredConfig.load(FIELDS, CHECKS, file, env, flags));
     }
 

@@ -1,6 +1,7 @@
 package io.simstream.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -88,7 +89,7 @@ public final class RetrainConfig {
     public static final List<CrossCheck> CHECKS = checks();
 
     private static List<CrossCheck> checks() {
-        List<CrossCheck> c = new java.util.ArrayList<>(ScoringConfig.withTrustCheck(ClusterConfig.CHECKS));
+        List<CrossCheck> c = new ArrayList<>(ScoringConfig.withTrustCheck(ClusterConfig.CHECKS));
         c.add(new CrossCheck(v -> !v.get(SIGNING_KEY_FILE).isBlank() && !v.get(SIGNING_KEY).isBlank()
                 ? "give " + SIGNING_KEY_FILE.name() + " or " + SIGNING_KEY.name() + " (" + SIGNING_KEY.envName()
                         + "), not both: which key signs must not be a guess" : null));

@@ -3,6 +3,7 @@ package io.simstream.data;
 import io.simstream.UserInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +44,7 @@ public final class PairCsvReader {
             lines = in.lines().toList();
         } catch (NoSuchFileException e) {
             throw new UserInputException(file + ": file does not exist");
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new UserInputException(file + ": cannot read file (" + e.getMessage() + ")");
         }
         return lines;

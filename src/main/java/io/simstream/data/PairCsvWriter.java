@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Writes pairs in the user's CSV format (the inverse of {@link PairCsvReader}). */
 public final class PairCsvWriter {
@@ -34,7 +35,7 @@ public final class PairCsvWriter {
 
     private static void appendRow(StringBuilder sb, float[] v) {
         for (float x : v) {
-            sb.append(String.format(java.util.Locale.ROOT, "%.6f", x)).append(',');
+            sb.append(String.format(Locale.ROOT, "%.6f", x)).append(',');
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.simstream.deadletter;
 
-import io.simstream.registry.RegistryWait;
 import io.simstream.avro.DeadLetter;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.deadletter.DeadLetters;
 import io.simstream.registry.RegistryException;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SerdeException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,6 +2,7 @@ package io.simstream.evaluation;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /**
  * A model's quality on one labeled set: AUC, loss, and the decision metrics at the calibrated
@@ -39,7 +40,7 @@ public record EvaluationReport(int pairs, int positives, double auc, double loss
 
     /** One line for the console. */
     public String summary(String name) {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%s: %d pairs, accuracy %.4f (threshold %.4f), AUC %.4f, precision %.4f, recall %.4f, F1 %.4f;"
                         + " at 0.5: accuracy %.4f",
                 name, pairs, atThreshold.accuracy(), threshold, auc, atThreshold.precision(), atThreshold.recall(),

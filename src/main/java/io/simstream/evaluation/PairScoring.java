@@ -1,5 +1,6 @@
 package io.simstream.evaluation;
 
+import io.simstream.UserInputException;
 import io.simstream.data.PairDataset;
 import io.simstream.model.PairScorer;
 
@@ -10,7 +11,7 @@ public final class PairScoring {
 
     public static ScoredPairs score(PairScorer scorer, PairDataset data) {
         if (data.dim() != scorer.model().inputDim()) {
-            throw new io.simstream.UserInputException(data.source() + ": pairs have dimension " + data.dim()
+            throw new UserInputException(data.source() + ": pairs have dimension " + data.dim()
                     + " but the model expects " + scorer.model().inputDim());
         }
         float[] scores = new float[data.size()];

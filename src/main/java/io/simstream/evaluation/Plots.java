@@ -1,12 +1,15 @@
 package io.simstream.evaluation;
 
+import io.simstream.model.Head;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedMap;
+import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -16,7 +19,6 @@ import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
@@ -151,7 +153,7 @@ public final class Plots {
         if (diffScores.length > 0) {
             data.addSeries("different (class 0)", diffScores, bins, min, max);
         }
-        String xLabel = scored.head() == io.simstream.model.Head.CONTRASTIVE ? "distance (same when below threshold)"
+        String xLabel = scored.head() == Head.CONTRASTIVE ? "distance (same when below threshold)"
                 : "probability of same (same when above threshold)";
         JFreeChart chart = ChartFactory.createHistogram(title, xLabel, "pairs", data, PlotOrientation.VERTICAL,
                 true, false, false);
@@ -163,7 +165,7 @@ public final class Plots {
         r.setSeriesPaint(0, new Color(0x2ca02c));
         r.setSeriesPaint(1, new Color(0xd62728));
         ValueMarker marker = new ValueMarker(threshold, Color.BLACK, new BasicStroke(2f));
-        marker.setLabel("threshold " + String.format(java.util.Locale.ROOT, "%.3f", threshold));
+        marker.setLabel("threshold " + String.format(Locale.ROOT, "%.3f", threshold));
         plot.addDomainMarker(marker);
         chart.setBackgroundPaint(Color.WHITE);
         save(chart, file, 500);

@@ -1,6 +1,7 @@
 package io.simstream.registry;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -208,7 +209,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return value;
         } catch (SerdeException e) {
             throw e;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new SerdeException(SerdeException.Kind.TRUNCATED, "payload ends early for schema id " + id, e);
         } catch (IOException | RuntimeException e) {
             throw new SerdeException(SerdeException.Kind.SCHEMA_MISMATCH, "bytes do not match schema id " + id + ": " + e, e);

@@ -2,15 +2,21 @@ package io.simstream.registry;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * How to reach a Confluent-compatible schema registry. {@link #fromMap} reads the keys Confluent's
@@ -64,10 +70,10 @@ public record RegistryClientConfig(
             RETRIES_WAIT_MS, RETRIES_MAX_WAIT_MS, BASIC_AUTH_USER_INFO);
 
     /** Every key {@link #fromMap} reads; anything else is refused rather than silently ignored. */
-    public static final java.util.Set<String> KNOWN_KEYS = knownKeys();
+    public static final Set<String> KNOWN_KEYS = knownKeys();
 
-    private static java.util.Set<String> knownKeys() {
-        java.util.Set<String> k = new java.util.TreeSet<>(List.of(URL, BASIC_AUTH_CREDENTIALS_SOURCE, AUTO_REGISTER,
+    private static Set<String> knownKeys() {
+        Set<String> k = new TreeSet<>(List.of(URL, BASIC_AUTH_CREDENTIALS_SOURCE, AUTO_REGISTER,
                 USE_LATEST_VERSION, LATEST_COMPATIBILITY_STRICT, VALUE_SUBJECT_NAME_STRATEGY, KEY_SUBJECT_NAME_STRATEGY,
                 BEARER_AUTH_CREDENTIALS_SOURCE, BEARER_AUTH_TOKEN, SASL_JAAS_CONFIG));
         PREFIXABLE.forEach(p -> {
@@ -75,7 +81,7 @@ public record RegistryClientConfig(
             k.add("schema.registry." + p);
         });
         TLS_KEYS.forEach(t -> k.add(SSL_PREFIX + t));
-        return java.util.Set.copyOf(k);
+        return Set.copyOf(k);
     }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -149,7 +155,7 @@ public record RegistryClientConfig(
         }
         String rawUrls = string(map, URL).orElseThrow(
                 () -> new IllegalArgumentException("missing " + URL + " (the schema registry base URL)"));
-        String source = string(map, BASIC_AUTH_CREDENTIALS_SOURCE).orElse("URL").trim().toUpperCase(java.util.Locale.ROOT);
+        String source = string(map, BASIC_AUTH_CREDENTIALS_SOURCE).orElse("URL").trim().toUpperCase(Locale.ROOT);
         Optional<String> userInfo = Optional.empty();
         List<URI> urls = new ArrayList<>();
         for (String part : rawUrls.split(",")) {
@@ -194,8 +200,8 @@ public record RegistryClientConfig(
                 serde);
     }
 
-    private static final java.util.regex.Pattern JAAS_OPTION =
-            java.util.regex.Pattern.compile("(username|password)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern JAAS_OPTION =
+            Pattern.compile("(username|password)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** user:password from a PlainLoginModule or ScramLoginModule JAAS line, as Confluent's SASL_INHERIT does. */
     static String saslUserInfo(String jaas) {
@@ -228,7 +234,7 @@ public record RegistryClientConfig(
     }
 
     private static String decode(String rawUserInfo) {
-        return java.net.URLDecoder.decode(rawUserInfo.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Never prints the password. */

@@ -1,5 +1,6 @@
 package io.simstream.retraining;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.data.PairDataset;
@@ -8,11 +9,11 @@ import io.simstream.lifecycle.PublishAbortedException;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.model.ModelArtifact;
 import io.simstream.provenance.Provenance;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class RetrainJob {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InterruptedException || t instanceof PublishAbortedException
-                    || t instanceof org.apache.kafka.common.errors.InterruptException) {
+                    || t instanceof InterruptException) {
                 return true;
             }
         }

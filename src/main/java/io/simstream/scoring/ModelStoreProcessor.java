@@ -1,11 +1,11 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.LoadedModel;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.RolloutStage;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SerdeException;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicSpec;

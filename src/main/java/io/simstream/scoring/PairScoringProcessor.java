@@ -1,7 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
-import io.simstream.deadletter.ErrorDeadLetters;
 import io.simstream.RateLimitedLog;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.OriginalHeader;
@@ -10,8 +8,10 @@ import io.simstream.avro.VectorPair;
 import io.simstream.data.Vectors;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.deadletter.DeadLetters;
+import io.simstream.deadletter.ErrorDeadLetters;
 import io.simstream.deadletter.PairValidator;
 import io.simstream.lifecycle.LoadedModel;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SerdeException;
 import io.simstream.topics.TopicSpec;
 import java.nio.ByteBuffer;

@@ -13,6 +13,7 @@ import io.simstream.model.PairScorers;
 import io.simstream.signing.Verification;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,7 +85,7 @@ public final class ScoringMetrics implements DeadLetterCounter {
                 .register(registry);
     }
 
-    private static final java.util.List<Verification.Status> UNTRUSTED = java.util.List.of(
+    private static final List<Verification.Status> UNTRUSTED = List.of(
             Verification.Status.UNSIGNED, Verification.Status.UNKNOWN_SIGNER, Verification.Status.BAD_SIGNATURE);
 
     /** A transport error reading a model reference, retried (model.reference.retry.ms). */

@@ -1,7 +1,7 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
 import io.simstream.lifecycle.ModelLoader;
+import io.simstream.registry.RegistryWait;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

@@ -3,6 +3,7 @@ package io.simstream.scoring;
 import io.simstream.ShutdownSignal;
 import io.simstream.config.ScoringConfig;
 import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.model.PairScorers;
 import io.simstream.registry.ConfluentRegistryClient;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +25,7 @@ public final class ServeRunner {
     public static int run(ScoringConfig config, PairScorerFactory scorers, ShutdownSignal shutdown)
             throws InterruptedException {
         // Operators (and the image) need to see which kernel runs: the plain loops are ~10x slower.
-        LOG.info("scoring kernel: {}", io.simstream.model.PairScorers.vectorApiAvailable()
+        LOG.info("scoring kernel: {}", PairScorers.vectorApiAvailable()
                 ? "Vector API (jdk.incubator.vector)"
                 : "plain loops (start the JVM with --add-modules jdk.incubator.vector for the Vector API kernel)");
         // In a container the OS kernel is the host's: say which one, with the Java runtime, for support cases.

@@ -1,9 +1,9 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ChunkStream;
 import io.simstream.lifecycle.ModelRejectedException.Reason;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SerdeException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +39,7 @@ public final class TopicScan {
      * chunks of large models). Records come in offset order per partition.
      */
     public static <K, V> void forEach(Map<String, Object> clientConfig, String topic, Deserializer<K> keys,
-                                      Deserializer<V> values, java.util.function.Consumer<ConsumerRecord<K, V>> visitor) {
+                                      Deserializer<V> values, Consumer<ConsumerRecord<K, V>> visitor) {
         Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

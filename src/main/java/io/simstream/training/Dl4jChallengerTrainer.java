@@ -3,9 +3,10 @@ package io.simstream.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.config.RetrainConfig;
 import io.simstream.data.PairDataset;
-import io.simstream.model.Head;
 import io.simstream.model.DenseLayer;
+import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
+import io.simstream.provenance.Provenance;
 import io.simstream.retraining.ChallengerTrainer;
 import java.util.List;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ public final class Dl4jChallengerTrainer implements ChallengerTrainer {
 
     @Override
     public JsonNode settings() {
-        return io.simstream.provenance.Provenance.settings(config).put("warmStart", warmStart);
+        return Provenance.settings(config).put("warmStart", warmStart);
     }
 
     private boolean fits(ModelArtifact champion, int dim) {

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.graph.StackVertex;
 import org.deeplearning4j.nn.conf.graph.UnstackVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer.Builder;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -80,7 +81,8 @@ public final class SiameseNetwork {
         String prev = "stack";
         List<Integer> sizes = cfg.hiddenSizes();
         for (int i = 0; i < sizes.size(); i++) {
-            org.deeplearning4j.nn.conf.layers.DenseLayer.Builder dense = new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+            // DL4J's dense layer, by its builder: DenseLayer here names our exported weights.
+            Builder dense = new Builder()
                     .nOut(sizes.get(i)).activation(Activation.RELU);
             if (i > 0 && cfg.dropout() > 0) {
                 // Keras Dropout(rate) after layer i-1 == DL4J dropOut(keep = 1 - rate) on layer i's input.

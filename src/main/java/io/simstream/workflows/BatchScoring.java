@@ -1,13 +1,13 @@
 package io.simstream.workflows;
 
-import io.simstream.evaluation.ScoredPairs;
-import io.simstream.evaluation.EvaluationReport;
-import io.simstream.evaluation.MetricsJson;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.UserInputException;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairRows;
+import io.simstream.evaluation.EvaluationReport;
+import io.simstream.evaluation.MetricsJson;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;

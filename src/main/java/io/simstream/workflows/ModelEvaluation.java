@@ -1,15 +1,15 @@
 package io.simstream.workflows;
 
-import io.simstream.evaluation.Plots;
-import io.simstream.evaluation.PairScoring;
-import io.simstream.evaluation.ScoredPairs;
-import io.simstream.evaluation.EvaluationReport;
-import io.simstream.evaluation.MetricsJson;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.UserInputException;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
+import io.simstream.evaluation.EvaluationReport;
+import io.simstream.evaluation.MetricsJson;
+import io.simstream.evaluation.PairScoring;
+import io.simstream.evaluation.Plots;
+import io.simstream.evaluation.ScoredPairs;
 import io.simstream.model.InvalidModelException;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;

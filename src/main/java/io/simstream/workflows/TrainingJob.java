@@ -3,6 +3,7 @@ package io.simstream.workflows;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.simstream.UserInputException;
 import io.simstream.data.PairCsvReader;
 import io.simstream.data.PairDataset;
 import io.simstream.diagnose.DiagnoseJob;
@@ -58,7 +59,7 @@ public final class TrainingJob {
         PairDataset data = PairCsvReader.read(trainFile);
         PairDataset test = testFile == null ? null : PairCsvReader.read(testFile);
         if (test != null && test.dim() != data.dim()) {
-            throw new io.simstream.UserInputException(testFile + ": pairs have dimension " + test.dim() + " but "
+            throw new UserInputException(testFile + ": pairs have dimension " + test.dim() + " but "
                     + trainFile + " has " + data.dim());
         }
         Files.createDirectories(outDir);
