@@ -1,27 +1,27 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
-import io.simstream.deadletter.DeadLetterProductionHandler;
-import io.simstream.deadletter.DeadLetterProcessingHandler;
-import io.simstream.deadletter.DeadLetterDeserializationHandler;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.simstream.UserInputException;
 import io.simstream.config.ScoringConfig;
 import io.simstream.config.TopicSettings;
+import io.simstream.deadletter.DeadLetterDeserializationHandler;
+import io.simstream.deadletter.DeadLetterProcessingHandler;
+import io.simstream.deadletter.DeadLetterProductionHandler;
 import io.simstream.lifecycle.ModelLoader;
-import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.lifecycle.ReferenceFetcher;
 import io.simstream.lifecycle.TrustPolicy;
 import io.simstream.observability.MetricsServer;
 import io.simstream.observability.StreamsStoreTags;
 import io.simstream.registry.AvroSerde;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SchemaRegistry;
-import io.simstream.topics.TopicSpec;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
 import io.simstream.topics.TopicNames;
+import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,13 +81,9 @@ public final class ScoringService implements AutoCloseable {
         this.waiting = new WaitingBuffer(settings.waitingMaxPairs(), settings.waitingMaxBytes(),
                 settings.waitingDrainBatch());
         waiting.bindTo(meters);
-        TrustPolicy trust = TrustPolicy.of(config.get(ScoringConfig.TRUST_MODE), config.get(ScoringConfig.TRUST_KEYS),
-                metrics::modelUntrusted);
+        TrustPolicy trust = TrustPolicy.of(settings.trustMode(), settings.trustKeys(), metrics::modelUntrusted);
         LOG.info("model trust: {}", trust.describe());
-        ReferenceFetcher references = new ReferenceFetcher(new ReferenceFetcher.Settings(
-                Duration.ofMillis(config.getLong(ScoringConfig.REFERENCE_TIMEOUT)),
-                Duration.ofMillis(config.getLong(ScoringConfig.REFERENCE_RETRY)),
-                config.getLong(ScoringConfig.REFERENCE_MAX_BYTES)), metrics::modelReferenceRetried);
+        ReferenceFetcher references = new ReferenceFetcher(settings.references(), metrics::modelReferenceRetried);
         ModelLoader loader = new ModelLoader(scorers, settings.inputDim(), Clock.systemUTC(), trust, references);
         String instance = StaticMembership.groupInstanceId(config);
         DriftMonitors drift = new DriftMonitors(settings.drift(), meters, live,

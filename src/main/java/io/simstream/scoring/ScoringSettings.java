@@ -3,6 +3,7 @@ package io.simstream.scoring;
 import io.simstream.config.ScoringConfig;
 import io.simstream.config.TopicSettings;
 import io.simstream.drift.DriftSettings;
+import io.simstream.lifecycle.ReferenceFetcher;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,8 @@ public record ScoringSettings(String applicationId, String modelName, int inputD
                               boolean createTopics, int threads, String stateDir, long rocksDbMemoryBytes,
                               Duration drainInterval, int waitingMaxPairs, long waitingMaxBytes, int waitingDrainBatch,
                               int metricsPort, Duration registryWait, Duration shutdownTimeout,
-                              Duration sessionTimeout, boolean leaveGroupOnShutdown, DriftSettings drift) {
+                              Duration sessionTimeout, boolean leaveGroupOnShutdown, DriftSettings drift,
+                              String trustMode, String trustKeys, ReferenceFetcher.Settings references) {
     public static ScoringSettings from(ScoringConfig c) {
         return new ScoringSettings(c.get(ScoringConfig.APPLICATION_ID), c.get(ScoringConfig.MODEL_NAME),
                 c.getInt(ScoringConfig.INPUT_DIM), c.getInt(TopicSettings.PAIR_PARTITIONS),
@@ -29,6 +31,10 @@ public record ScoringSettings(String applicationId, String modelName, int inputD
                         c.values().getDouble(ScoringConfig.DRIFT_ALPHA), c.getInt(ScoringConfig.DRIFT_PERSISTENCE),
                         c.getInt(ScoringConfig.DRIFT_REARM), c.getBoolean(ScoringConfig.DRIFT_SCORE_TEST),
                         c.values().getDouble(ScoringConfig.DRIFT_MIN_PSI), c.getBoolean(ScoringConfig.DRIFT_INPUT_TEST),
-                        c.values().getDouble(ScoringConfig.DRIFT_MIN_INPUT_SHIFT)));
+                        c.values().getDouble(ScoringConfig.DRIFT_MIN_INPUT_SHIFT)),
+                c.get(ScoringConfig.TRUST_MODE), c.get(ScoringConfig.TRUST_KEYS),
+                new ReferenceFetcher.Settings(Duration.ofMillis(c.getLong(ScoringConfig.REFERENCE_TIMEOUT)),
+                        Duration.ofMillis(c.getLong(ScoringConfig.REFERENCE_RETRY)),
+                        c.getLong(ScoringConfig.REFERENCE_MAX_BYTES)));
     }
 }
