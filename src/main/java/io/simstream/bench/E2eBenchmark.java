@@ -8,6 +8,7 @@ import io.simstream.avro.VectorPair;
 import io.simstream.config.ClusterConfig;
 import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.embedded.EmbeddedRegistry;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.model.ModelArtifact;
@@ -34,11 +35,13 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+
 
 /**
  * End-to-end benchmark of `serve` as a separate process on a real broker and registry, for every
@@ -128,7 +131,7 @@ public final class E2eBenchmark {
 
     /** The serve JVM options the benchmark uses unless told otherwise (sized for the k8s limits). */
     public static List<String> defaultJvmOptions() {
-        return ServeProcess.DEFAULT_JVM_OPTIONS;
+        return ServeProcess.SCORER_LIMITS_JVM_OPTIONS;
     }
 
     public E2eBenchmark(Options opt, Consumer<String> log) {
@@ -301,8 +304,8 @@ public final class E2eBenchmark {
         long warmup = backlog / 4;
         out.put("loadAverageBefore", round(MachineLoad.loadAverage()));
         try (DecisionWatcher watcher = new DecisionWatcher(cluster.clientConfig(), childTopics.decisions());
-             ServeProcess child = ServeProcess.start(mode == Mode.PASS_THROUGH, opt.cluster().configFile(), settings,
-                     opt.jvmOptions(), logDir.resolve(name + ".log"))) {
+             ServeProcess child = BenchServe.start(mode == Mode.PASS_THROUGH, opt.cluster().configFile(), settings,
+                     opt.jvmOptions(), logDir, name)) {
             MachineLoad.CpuSample cpuFrom = MachineLoad.sample();
             log.accept(String.format(Locale.ROOT, "[%s] pid %d: scoring a backlog of %,d pairs (produced at %,.0f/s)",
                     name, child.pid(), backlog, opt.pairs() / produceSeconds));
@@ -313,8 +316,8 @@ public final class E2eBenchmark {
             double[] kernelAtWarm = null;
             while (watcher.count() < backlog) {
                 if (cpuAtWarm < 0 && watcher.count() >= warmup) {
-                    cpuAtWarm = child.cpuSeconds();
-                    kernelAtWarm = kernelTimer(child.metricsBody());
+                    cpuAtWarm = MachineLoad.processSeconds(child.pid());
+                    kernelAtWarm = kernelTimer(child.body("/metrics"));
                 }
                 if (!child.isAlive()) {
                     throw new IllegalStateException(name + ": serve exited after " + watcher.count() + " of " + backlog
@@ -332,17 +335,17 @@ public final class E2eBenchmark {
             out.put("throughputPerSec", Math.round(tput)).put("seconds", round(watcher.spanSeconds()))
                     .put("timedPairs", backlog - 1 - warmup);
             // Pairs per CPU second of serve itself: the capacity figure that a busy neighbour bends least.
-            double cpu = child.cpuSeconds() - cpuAtWarm;
+            double cpu = MachineLoad.processSeconds(child.pid()) - cpuAtWarm;
             if (cpuAtWarm >= 0 && cpu > 0) {
                 out.put("pairsPerServeCpuSecond", Math.round((backlog - 1 - warmup) / cpu));
             }
             out.put("rssAfterBacklogBytes", child.rssBytes());
             // What the child says it serves: a shadow run must show its candidate, or it measured nothing.
-            out.put("ready", child.readyBody());
+            out.put("ready", child.body("/ready").strip());
             // The kernel's own time per score inside serve (champion and shadow each count): what any faster
             // scoring, batching included, could save at most.
             // Over the timed part only: the first scores run before the JIT compiled the Vector API kernel.
-            double[] kernelAtEnd = kernelTimer(child.metricsBody());
+            double[] kernelAtEnd = kernelTimer(child.body("/metrics"));
             if (kernelAtWarm != null && kernelAtEnd[1] > kernelAtWarm[1]) {
                 out.put("kernelMicrosPerScore", round((kernelAtEnd[0] - kernelAtWarm[0])
                         / (kernelAtEnd[1] - kernelAtWarm[1]) * 1e6));
@@ -575,7 +578,7 @@ public final class E2eBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier done, int seconds, String what)
+    private static void waitFor(BooleanSupplier done, int seconds, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!done.getAsBoolean()) {

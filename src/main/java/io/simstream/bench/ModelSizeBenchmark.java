@@ -8,6 +8,7 @@ import io.simstream.avro.VectorPair;
 import io.simstream.config.ClusterConfig;
 import io.simstream.embedded.EmbeddedKafka;
 import io.simstream.embedded.EmbeddedRegistry;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
@@ -31,6 +32,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -124,8 +126,8 @@ public final class ModelSizeBenchmark {
         try (ModelPublisher publisher = new ModelPublisher(cluster.clientConfig(), topics.models(),
                 topics.modelHistory(), Clock.systemUTC());
              DecisionWatcher watcher = new DecisionWatcher(cluster.clientConfig(), topics.decisions());
-             ServeProcess serve = ServeProcess.start(false, opt.cluster().configFile(), settings, opt.serveJvm(),
-                     logDir.resolve("serve.log"));
+             ServeProcess serve = BenchServe.start(false, opt.cluster().configFile(), settings, opt.serveJvm(),
+                     logDir, "serve");
              PairPacer pairs = new PairPacer(cluster.clientConfig(), topics, opt.dim(), opt.ratePerSecond())) {
             publisher.publish(BenchModels.random(opt.dim(), new int[] {16, 8}, 1), "default", OptionalLong.of(1),
                     Map.of("bench", runId));
@@ -194,7 +196,7 @@ public final class ModelSizeBenchmark {
         return out;
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier done, Duration timeout, String what, ServeProcess serve)
+    private static void waitFor(BooleanSupplier done, Duration timeout, String what, ServeProcess serve)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {

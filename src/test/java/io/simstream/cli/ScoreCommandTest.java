@@ -1,10 +1,5 @@
 package io.simstream.cli;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.simstream.data.PairCsvReader;
@@ -17,12 +12,16 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
 import io.simstream.testkit.CliRun;
+import io.simstream.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `score` through the CLI: decisions per row equal the kernel's, metrics when labels exist, errors name the line. */
 class ScoreCommandTest {

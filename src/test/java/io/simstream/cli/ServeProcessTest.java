@@ -1,16 +1,13 @@
 package io.simstream.cli;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
-import io.simstream.registry.ConfluentRegistryClient;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
-import io.simstream.testkit.ServeProcess;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -28,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * `simstream serve` as a real child process configured through environment variables: it becomes
@@ -45,14 +44,10 @@ class ServeProcessTest {
 
     @Test
     void servesAfterAModelIsPublishedAndStopsCleanlyOnSigterm() throws Exception {
-        String prefix = SharedRegistry.unique("serve") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient registry = SharedRegistry.newClient();
-        Topics topics = new Topics(names, registry, 2);
-        try (ServeProcess serve = ServeProcess.start(dir, KAFKA.bootstrapServers(), SharedRegistry.url(), names,
-                prefix + "app", 2, Map.of())) {
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "serve", 2);
+        try (ServeProcess serve = deployment.serve(dir, Map.of())) {
             try {
-                runAgainst(serve, names, topics);
+                runAgainst(serve, deployment.names(), deployment.topics());
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + serve.logTails(), e);
             }

@@ -1,13 +1,5 @@
 package io.simstream.compat;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.UserInputException;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
@@ -30,6 +22,7 @@ import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.PythonSchemaRegistry;
 import io.simstream.testkit.RegistryProxy;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.testkit.WirePairs;
 import io.simstream.topics.TopicAdmin;
@@ -61,6 +54,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11: simstream as a drop-in for a team on Confluent's serde, against a real broker and the

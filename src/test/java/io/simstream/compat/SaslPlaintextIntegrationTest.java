@@ -1,14 +1,10 @@
 package io.simstream.compat;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.cli.Main;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.RegistryProxy;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +28,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * publish, produce, models, dlq replay and score against a SASL_PLAINTEXT (PLAIN) broker listener:

@@ -1,18 +1,14 @@
 package io.simstream.deadletter;
 
-import io.simstream.scoring.LiveModel;
-import io.simstream.scoring.ReplaceThreadHandler;
-import io.simstream.scoring.ScoringMetrics;
-import io.simstream.registry.RegistryWait;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.deadletter.DeadLetterReason;
 import io.simstream.registry.InMemorySchemaRegistry;
 import io.simstream.registry.RegistryUnavailableException;
+import io.simstream.registry.RegistryWait;
+import io.simstream.scoring.LiveModel;
+import io.simstream.scoring.ReplaceThreadHandler;
+import io.simstream.scoring.ScoringMetrics;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.ByteBuffer;
@@ -34,6 +30,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The processing, production and uncaught-exception handlers on their own (their wiring is in ScoringService). */
 class ErrorHandlersTest {

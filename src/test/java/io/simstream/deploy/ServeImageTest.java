@@ -1,15 +1,10 @@
 package io.simstream.deploy;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
 import io.simstream.testkit.Await;
@@ -19,7 +14,7 @@ import io.simstream.testkit.KafkaBrokerContainer;
 import io.simstream.testkit.LocalDocker;
 import io.simstream.testkit.LocalImages;
 import io.simstream.testkit.PairStream;
-import io.simstream.testkit.ServeProcess;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -39,6 +34,10 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The serve image (docker/Dockerfile, target scorer: the one k8s and compose run), started as k8s

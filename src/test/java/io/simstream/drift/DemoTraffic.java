@@ -1,12 +1,12 @@
 package io.simstream.drift;
 
-import io.simstream.testkit.TestModels;
 import io.simstream.data.PairDataset;
 import io.simstream.data.Standardizer;
 import io.simstream.data.SyntheticPairs;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorer;
 import io.simstream.model.PairScorers;
+import io.simstream.testkit.TestModels;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;

@@ -1,13 +1,5 @@
 package io.simstream.drift;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.simstream.data.PairDataset;
 import io.simstream.data.Standardizer;
@@ -15,10 +7,17 @@ import io.simstream.data.SyntheticPairs;
 import io.simstream.model.EncoderMember;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
+import io.simstream.testkit.TestModels;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The reference: what capture computes, and its trip through the artifact header. */
 class DriftReferenceTest {

@@ -1,11 +1,5 @@
 package io.simstream.lifecycle;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.UserInputException;
 import io.simstream.avro.ModelRecord;
 import io.simstream.config.ScoringConfig;
@@ -15,6 +9,7 @@ import io.simstream.signing.ArtifactSigner;
 import io.simstream.signing.KeyFiles;
 import io.simstream.signing.TestKeys;
 import io.simstream.signing.Verification.Status;
+import io.simstream.testkit.TestModels;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** model.trust.mode off | warn | require, as the loader (serve's and the retrainer's) applies it. */
 class TrustPolicyTest {

@@ -1,19 +1,15 @@
 package io.simstream.reliability;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.Decisions;
 import io.simstream.testkit.PairStream;
-import io.simstream.testkit.ServeProcess;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -27,6 +23,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The broker-outage scenario of the broker tests: pairs stream through `serve` (a child process)

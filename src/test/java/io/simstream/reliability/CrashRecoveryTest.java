@@ -1,20 +1,16 @@
 package io.simstream.reliability;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
-import io.simstream.registry.ConfluentRegistryClient;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.Decisions;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.PairStream;
-import io.simstream.testkit.ServeProcess;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -28,12 +24,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A crash loop: `serve` (a child process) is killed with -9 three times while pairs stream in, and
@@ -60,18 +58,13 @@ class CrashRecoveryTest {
 
     @Test
     void killNineThreeTimesDuringAStreamEveryPairOneDecisionAndQuickRecovery() throws Exception {
-        String prefix = SharedRegistry.unique("crash") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient client = SharedRegistry.newClient();
-        Topics topics = new Topics(names, client, PARTITIONS);
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "crash", PARTITIONS);
+        TopicNames names = deployment.names();
+        Topics topics = deployment.topics();
         List<Long> recoveryMs = new ArrayList<>();
-        try (ServeProcess serve = ServeProcess.start(dir, KAFKA.bootstrapServers(), SharedRegistry.url(), names,
-                prefix + "app", PARTITIONS, Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
-             TopicReader<String, PairDecision> decisions = new TopicReader<>(KAFKA.bootstrapServers(),
-                     names.decisions(), PARTITIONS, Serdes.String().deserializer(),
-                     topics.decisions().valueSerde().deserializer());
-             TopicReader<String, DeadLetter> dlq = new TopicReader<>(KAFKA.bootstrapServers(), names.deadLetters(), 1,
-                     Serdes.String().deserializer(), topics.deadLetters().valueSerde().deserializer())) {
+        try (ServeProcess serve = deployment.serve(dir, Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
+             TopicReader<String, PairDecision> decisions = deployment.decisions();
+             TopicReader<String, DeadLetter> dlq = deployment.deadLetters()) {
             try {
                 publishModel(names);
                 Await.until("serve ready", () -> serve.http("/ready"), b -> b.startsWith("200"), Duration.ofSeconds(120));

@@ -1,21 +1,19 @@
 package io.simstream.reliability;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
+import io.simstream.avro.VectorPair;
 import io.simstream.cli.Main;
 import io.simstream.embedded.EmbeddedRegistry;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.registry.AvroSerde;
 import io.simstream.registry.ConfluentRegistryClient;
-import io.simstream.registry.RegistryClientConfig;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.Decisions;
-import io.simstream.testkit.ServeProcess;
-import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.IsolatedDeployment;
+import io.simstream.testkit.SampleRecords;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.testkit.WirePairs;
 import io.simstream.topics.TopicNames;
@@ -41,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The registry process is stopped (SIGSTOP: it accepts connections and never answers, so every
@@ -83,15 +83,14 @@ class RegistryOutageTest {
 
     @Test
     void aNewSchemaIdDuringAnOutageWaitsAndIsScoredAfterwards() throws Exception {
-        String prefix = SharedRegistry.unique("outage") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient client = new ConfluentRegistryClient(RegistryClientConfig.of(registry.url()));
-        Topics topics = new Topics(names, client, 2);
-        try (ServeProcess serve = ServeProcess.start(dir, KAFKA.bootstrapServers(), registry.url(), names,
-                prefix + "app", 2, Map.of());
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), registry.url(), "outage", 2);
+        TopicNames names = deployment.names();
+        ConfluentRegistryClient client = deployment.registry();
+        Topics topics = deployment.topics();
+        try (ServeProcess serve = deployment.serve(dir, Map.of());
              KafkaProducer<String, byte[]> producer = rawProducer();
-             TopicReader<String, PairDecision> decisions = decisionReader(names, topics);
-             TopicReader<String, DeadLetter> dlq = dlqReader(names, topics)) {
+             TopicReader<String, PairDecision> decisions = deployment.decisions();
+             TopicReader<String, DeadLetter> dlq = deployment.deadLetters()) {
             try {
                 publishModel(names);
                 Await.until("serve ready", () -> serve.http("/ready"), b -> b.startsWith("200"), Duration.ofSeconds(120));
@@ -136,30 +135,29 @@ class RegistryOutageTest {
 
     @Test
     void startingWithTheRegistryDownWaitsUntilTheDeadLetterSchemaIsResolved() throws Exception {
-        String prefix = SharedRegistry.unique("outage-start") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient client = new ConfluentRegistryClient(RegistryClientConfig.of(registry.url()));
-        Topics topics = new Topics(names, client, 2);
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), registry.url(), "outage-start", 2);
+        TopicNames names = deployment.names();
+        ConfluentRegistryClient client = deployment.registry();
+        Topics topics = deployment.topics();
         publishModel(names);
         // Pairs written with the current schema while the registry is up (the producer caches the id).
         try (KafkaProducer<String, byte[]> producer = rawProducer();
-             TopicReader<String, PairDecision> decisions = decisionReader(names, topics);
-             TopicReader<String, DeadLetter> dlq = dlqReader(names, topics)) {
+             TopicReader<String, PairDecision> decisions = deployment.decisions();
+             TopicReader<String, DeadLetter> dlq = deployment.deadLetters()) {
             Set<String> good = new TreeSet<>();
             var pairSerde = topics.pairs().valueSerde();
             for (int i = 0; i < 10; i++) {
                 String id = "s-" + i;
                 good.add(id);
                 producer.send(new ProducerRecord<>(names.pairs(), id, pairSerde.serializer().serialize(names.pairs(),
-                        io.simstream.avro.VectorPair.newBuilder(io.simstream.testkit.SampleRecords.vectorPair(id))
+                        VectorPair.newBuilder(SampleRecords.vectorPair(id))
                                 .setLeft(List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f))
                                 .setRight(List.of(8f, 7f, 6f, 5f, 4f, 3f, 2f, 1f)).build()))).get();
             }
             producer.send(new ProducerRecord<>(names.pairs(), "bad-2", new byte[] {0, 0, 0})).get();
 
             signal("STOP", registry.pid());
-            ServeProcess serve = ServeProcess.start(dir, KAFKA.bootstrapServers(), registry.url(), names,
-                    prefix + "app", 2, Map.of());
+            ServeProcess serve = deployment.serve(dir, Map.of());
             try {
                 long stoppedAt = System.nanoTime();
                 String ready = Await.until("/ready to say it waits for the registry", () -> serve.http("/ready"),
@@ -195,16 +193,6 @@ class RegistryOutageTest {
     private static KafkaProducer<String, byte[]> rawProducer() {
         return new KafkaProducer<>(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
-    }
-
-    private static TopicReader<String, PairDecision> decisionReader(TopicNames names, Topics topics) {
-        return new TopicReader<>(KAFKA.bootstrapServers(), names.decisions(), 2, Serdes.String().deserializer(),
-                topics.decisions().valueSerde().deserializer());
-    }
-
-    private static TopicReader<String, DeadLetter> dlqReader(TopicNames names, Topics topics) {
-        return new TopicReader<>(KAFKA.bootstrapServers(), names.deadLetters(), 1, Serdes.String().deserializer(),
-                topics.deadLetters().valueSerde().deserializer());
     }
 
     private static Set<String> ids(List<ConsumerRecord<String, PairDecision>> l) {

@@ -1,18 +1,15 @@
 package io.simstream.reliability;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
+import io.simstream.embedded.ServeProcess;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.Decisions;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.PairStream;
-import io.simstream.testkit.ServeProcess;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -24,12 +21,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A shadow inside exactly-once: `serve` (a child process) scores every pair with the champion and a
@@ -51,17 +50,12 @@ class ShadowExactlyOnceTest {
 
     @Test
     void aShadowNeverDecidesAndEveryPairHasOneDecisionAndOneShadowDecisionAcrossKillNine() throws Exception {
-        String prefix = SharedRegistry.unique("shadow-eos") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        Topics topics = new Topics(names, SharedRegistry.newClient(), PARTITIONS);
-        try (ServeProcess serve = ServeProcess.start(dir, KAFKA.bootstrapServers(), SharedRegistry.url(), names,
-                prefix + "app", PARTITIONS, Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
-             TopicReader<String, PairDecision> decisions = new TopicReader<>(KAFKA.bootstrapServers(),
-                     names.decisions(), PARTITIONS, Serdes.String().deserializer(),
-                     topics.decisions().valueSerde().deserializer());
-             TopicReader<String, PairDecision> shadows = new TopicReader<>(KAFKA.bootstrapServers(),
-                     names.decisionsShadow(), PARTITIONS, Serdes.String().deserializer(),
-                     topics.decisionsShadow().valueSerde().deserializer())) {
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "shadow-eos", PARTITIONS);
+        TopicNames names = deployment.names();
+        Topics topics = deployment.topics();
+        try (ServeProcess serve = deployment.serve(dir, Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
+             TopicReader<String, PairDecision> decisions = deployment.decisions();
+             TopicReader<String, PairDecision> shadows = deployment.shadowDecisions()) {
             try {
                 publish(names, 1, "full");
                 publish(names, 2, "shadow");

@@ -1,9 +1,5 @@
 package io.simstream.retraining;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.LabeledPair;
 import io.simstream.avro.ModelEvent;
 import io.simstream.avro.ModelRecord;
@@ -11,6 +7,7 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.PublishFencedException;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
@@ -33,6 +30,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two retrainers race to publish the same model name on a real broker (transactional publishers,

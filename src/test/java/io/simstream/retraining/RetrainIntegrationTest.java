@@ -22,8 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * service and real DL4J training: drift is learned and shipped, signal-free labels are refused,
  * the window survives a restart and a standby takes over.
  */
+@Tag("integration")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RetrainIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int DIM = 32;

@@ -1,20 +1,19 @@
 package io.simstream.retraining;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.LabeledPair;
 import io.simstream.data.PairDataset;
 import io.simstream.drift.DriftReference;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
+import io.simstream.testkit.TestModels;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A retrained model carries the drift reference of the holdout the gate judged it on, never of its training part. */
 class RetrainJobDriftReferenceTest {

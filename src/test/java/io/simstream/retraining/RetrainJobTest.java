@@ -1,16 +1,15 @@
 package io.simstream.retraining;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.ModelEvent;
 import io.simstream.model.ModelArtifact;
+import io.simstream.testkit.TestModels;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One retraining round without Kafka or DL4J: what reaches the trainer, the gate and the event. */
 class RetrainJobTest {

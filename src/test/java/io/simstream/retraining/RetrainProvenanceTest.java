@@ -1,12 +1,5 @@
 package io.simstream.retraining;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.simstream.UserInputException;
 import io.simstream.avro.LabeledPair;
@@ -17,6 +10,7 @@ import io.simstream.signing.KeyFiles;
 import io.simstream.signing.TestKeys;
 import io.simstream.signing.TrustedKeys;
 import io.simstream.signing.Verification;
+import io.simstream.testkit.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,6 +21,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a retrained model records about itself (labels, code, settings, gate) and its signature over it. */
 class RetrainProvenanceTest {

@@ -1,15 +1,12 @@
 package io.simstream.retraining;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import io.simstream.data.SyntheticPairs;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.PythonSchemaRegistry;
 import io.simstream.testkit.SharedRegistry;
+import io.simstream.testkit.TestModels;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +16,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Issue 11: with every subject registered beforehand by Confluent's Python client, a retrainer that

@@ -1,10 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.ModelRecord;
 import io.simstream.bench.BenchModels;
@@ -13,6 +8,7 @@ import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.ModelRejectedException.Reason;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -26,6 +22,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The global store's processor with a large model: chunks are kept under their keys and deleted by

@@ -1,10 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
@@ -15,6 +10,7 @@ import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.WirePairs;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
@@ -39,6 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Dead letters keep the key bytes, value bytes and headers that arrived, for every reason, and a

@@ -1,19 +1,16 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.ModelRecord;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
-import io.simstream.lifecycle.Rollout;
-import io.simstream.lifecycle.RolloutStage;
-import io.simstream.topics.ModelKeys;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.PairScorerFactory;
+import io.simstream.lifecycle.Rollout;
+import io.simstream.lifecycle.RolloutStage;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.testkit.TestModels;
+import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.ByteBuffer;
@@ -26,6 +23,8 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The restart path of KAFKA-7663 / KAFKA-8037: a global store restored from its checkpoint or

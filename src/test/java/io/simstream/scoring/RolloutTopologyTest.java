@@ -1,10 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.avro.ModelRecord;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
@@ -12,6 +7,7 @@ import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.ModelRejectedException;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.model.ModelArtifact;
+import io.simstream.testkit.TestModels;
 import io.simstream.topics.ModelKeys;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Shadow and canary in the topology: while a candidate is out both models score every pair, the

@@ -1,15 +1,15 @@
 package io.simstream.scoring;
 
-import io.simstream.registry.RegistryWait;
-import io.simstream.deadletter.DeadLetterDeserializationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
+import io.simstream.deadletter.DeadLetterDeserializationHandler;
 import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.registry.RegistryWait;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;

@@ -1,6 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.avro.VectorPair;
@@ -9,6 +8,7 @@ import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.model.ModelArtifact;
 import io.simstream.registry.SchemaRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;

@@ -9,6 +9,7 @@ import io.simstream.avro.VectorPair;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
+import io.simstream.testkit.Decisions;
 import io.simstream.testkit.SharedRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * model, scoring, dead letters, a hot swap under traffic, a restart, and two instances sharing work.
  * Decisions are read with read_committed, so a pair counted twice would be a real duplicate.
  */
+@Tag("integration")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScoringIntegrationTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     @RegisterExtension
@@ -45,22 +51,6 @@ class ScoringIntegrationTest {
 
     static List<ConsumerRecord<String, PairDecision>> awaitDecisions(ScoringHarness h, int count) {
         return Await.until(count + " decisions", h.decisions::poll, l -> l.size() >= count, WAIT);
-    }
-
-    static void assertEachPairOnce(List<ConsumerRecord<String, PairDecision>> decisions, int count) {
-        Map<String, Long> perId = decisions.stream()
-                .collect(Collectors.groupingBy(r -> r.value().getPairId(), TreeMap::new, Collectors.counting()));
-        Map<String, Long> repeated = new TreeMap<>(perId);
-        repeated.values().removeIf(n -> n == 1);
-        assertEquals(Map.of(), repeated, "pairs decided more than once");
-        Set<String> expected = new java.util.TreeSet<>();
-        for (int i = 0; i < count; i++) {
-            expected.add("p" + i);
-        }
-        assertEquals(expected, perId.keySet(), "every pair p0..p" + (count - 1) + " decided exactly once");
-        for (var r : decisions) {
-            assertEquals(r.key(), r.value().getPairId(), "decision keyed like its pair");
-        }
     }
 
     @Test
@@ -113,7 +103,7 @@ class ScoringIntegrationTest {
             sender.join();
             int total = sent.get();
             List<ConsumerRecord<String, PairDecision>> all = awaitDecisions(h, total);
-            assertEachPairOnce(all, total);
+            Decisions.assertExactlyOnce(all, Decisions.ids("p", total));
             assertVersionSwitchesOncePerPartition(all);
             Await.until("v2 serving", () -> a.liveModel().version(), v -> v == 2L, WAIT);
 
@@ -132,7 +122,7 @@ class ScoringIntegrationTest {
             h.sendPairs(total, total + 100);
             ScoringService restarted = h.start("a");
             List<ConsumerRecord<String, PairDecision>> after = awaitDecisions(h, total + 100);
-            assertEachPairOnce(after, total + 100);
+            Decisions.assertExactlyOnce(after, Decisions.ids("p", total + 100));
             List<Long> versionsAfterRestart = after.subList(total, after.size()).stream()
                     .map(r -> r.value().getModelVersion()).distinct().toList();
             assertEquals(List.of(2L), versionsAfterRestart, "after the restart every pair is scored by the latest model");
@@ -200,7 +190,7 @@ class ScoringIntegrationTest {
                     v -> v.equals(List.of(2L, 2L)), WAIT);
             h.sendPairs(200, 300);
             List<ConsumerRecord<String, PairDecision>> all = awaitDecisions(h, 300);
-            assertEachPairOnce(all, 300);
+            Decisions.assertExactlyOnce(all, Decisions.ids("p", 300));
             assertTrue(all.subList(200, 300).stream().allMatch(r -> r.value().getModelVersion() == 2L),
                     "pairs sent after the swap reached both instances are scored by v2");
         }

@@ -8,6 +8,7 @@ import io.simstream.avro.PairDecision;
 import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.registry.RegistryClientConfig;
 import io.simstream.testkit.Await;
+import io.simstream.testkit.Decisions;
 import io.simstream.testkit.LocalDocker;
 import io.simstream.testkit.LocalImages;
 import io.simstream.testkit.SharedRegistry;
@@ -64,7 +65,7 @@ class ScoringTestcontainersTest {
             h.sendPairs(100, 150);
             List<ConsumerRecord<String, PairDecision>> all = Await.until("150 decisions", h.decisions::poll,
                     l -> l.size() >= 150, WAIT);
-            ScoringIntegrationTest.assertEachPairOnce(all, 150);
+            Decisions.assertExactlyOnce(all, Decisions.ids("p", 150));
             assertEquals(List.of(2L), all.subList(100, 150).stream().map(r -> r.value().getModelVersion()).distinct().toList(),
                     "pairs sent after the swap are scored by v2");
         }

@@ -1,11 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.ModelRecord;
@@ -21,6 +15,7 @@ import io.simstream.model.Head;
 import io.simstream.model.ModelArtifact;
 import io.simstream.model.ScalarPairScorer;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.ByteBuffer;
@@ -44,6 +39,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScoringTopologyTest {
     private static final int DIM = 12;

@@ -1,11 +1,5 @@
 package io.simstream.scoring;
 
-import io.simstream.testkit.TestModels;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
@@ -14,6 +8,7 @@ import io.simstream.lifecycle.ModelLoader;
 import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.PairScorerFactory;
 import io.simstream.registry.InMemorySchemaRegistry;
+import io.simstream.testkit.TestModels;
 import io.simstream.topics.TopicNames;
 import io.simstream.topics.Topics;
 import java.nio.ByteBuffer;
@@ -37,6 +32,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The waiting buffer (pairs before any model) is bounded by pairs and by bytes; a pair beyond a bound

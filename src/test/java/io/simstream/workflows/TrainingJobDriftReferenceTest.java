@@ -1,19 +1,18 @@
 package io.simstream.workflows;
 
-import io.simstream.workflows.TrainingJob;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.simstream.data.PairCsvWriter;
 import io.simstream.data.SyntheticPairs;
 import io.simstream.drift.DriftReference;
 import io.simstream.model.ModelArtifact;
 import io.simstream.training.TrainingConfig;
+import io.simstream.workflows.TrainingJob;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * `train` writes a model that carries its drift reference: from the test file when there is one,
