@@ -16,6 +16,7 @@ import io.simstream.signing.ArtifactSigner;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicChecks;
+import io.simstream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,26 +124,14 @@ public final class PublishCommand implements Callable<Integer> {
         if (signer != null) {
             artifact = signer.sign(artifact);
         }
-        if (allowDimensionChange) {
-            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
-        }
-        if (topic != null) {
-            cluster.service.settings.put(TopicSettings.MODELS.name(), topic);
-        }
-        ClusterConfig config = cluster.cluster();
-        var topics = cluster.topics(cluster.registry());
+        Target target = target(rollout);
+        ClusterConfig config = target.config();
+        var topics = target.topics();
         String topic = topics.models().name();
-        Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
-        // Missing: created compacted (not left to the broker's auto-create, which would use delete);
-        // the history topic beside it keeps every version (models list/show/export/rollback).
-        TopicAdmin.createMissing(config.clientConfig(), List.of(topics.models(), topics.modelHistory()));
+        Map<String, String> meta = target.metadata();
         TopicChecks.requireModelsTopic(config.clientConfig(), topic, ModelRecords.sizeOf(artifact, name, meta));
         try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), topics.models(),
                 topics.modelHistory(), Clock.systemUTC())) {
-            if (rollout.isCandidate()) {
-                meta.put("simstream.rollout.started", Clock.systemUTC().instant().toString());
-            }
             var published = publisher.publish(artifact, name,
                     version == null ? OptionalLong.empty() : OptionalLong.of(version), meta, rollout, null);
             System.out.printf("published model '%s' v%d as %s, sha256 %s (%s partition %d offset %d)%n",
@@ -173,20 +162,10 @@ public final class PublishCommand implements Callable<Integer> {
             throw new UserInputException("SIMSTREAM_SIGNING_KEY asks for signed models, and the artifact at " + reference
                     + " is not signed by key " + signer.keyId() + ": nothing published");
         }
-        if (allowDimensionChange) {
-            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
-        }
-        if (topic != null) {
-            cluster.service.settings.put(TopicSettings.MODELS.name(), topic);
-        }
-        ClusterConfig config = cluster.cluster();
-        var topics = cluster.topics(cluster.registry());
-        Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
-        if (rollout.isCandidate()) {
-            meta.put("simstream.rollout.started", Clock.systemUTC().instant().toString());
-        }
-        TopicAdmin.createMissing(config.clientConfig(), List.of(topics.models(), topics.modelHistory()));
+        Target target = target(rollout);
+        ClusterConfig config = target.config();
+        var topics = target.topics();
+        Map<String, String> meta = target.metadata();
         TopicChecks.requireModelsTopic(config.clientConfig(), topics.models().name(), 0);
         try (ModelPublisher publisher = new ModelPublisher(config.clientConfig(), topics.models(),
                 topics.modelHistory(), Clock.systemUTC())) {
@@ -199,5 +178,32 @@ public final class PublishCommand implements Callable<Integer> {
                     + " refuse it)" : "signed by " + ref.signerKeyId());
         }
         return 0;
+    }
+
+    /** Where and with what metadata this publish goes. */
+    private record Target(ClusterConfig config, Topics topics, Map<String, String> metadata) {
+    }
+
+    /**
+     * The cluster and topics (--topic is shorthand for topic.models) and the record's metadata;
+     * missing topics are created compacted (not left to the broker's auto-create, which would use
+     * delete), with the history topic beside them that keeps every version (models list/show/export/rollback).
+     */
+    private Target target(Rollout rollout) {
+        if (allowDimensionChange) {
+            metadata.put(ModelLoader.ALLOW_DIMENSION_CHANGE, "true");
+        }
+        if (topic != null) {
+            cluster.service.settings.put(TopicSettings.MODELS.name(), topic);
+        }
+        ClusterConfig config = cluster.cluster();
+        Topics topics = cluster.topics(cluster.registry());
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putIfAbsent(ModelCatalog.SOURCE_KEY, ModelCatalog.Publisher.PUBLISH.id());
+        if (rollout.isCandidate()) {
+            meta.put("simstream.rollout.started", Clock.systemUTC().instant().toString());
+        }
+        TopicAdmin.createMissing(config.clientConfig(), List.of(topics.models(), topics.modelHistory()));
+        return new Target(config, topics, meta);
     }
 }
