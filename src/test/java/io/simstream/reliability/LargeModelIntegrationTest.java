@@ -13,10 +13,10 @@ import io.simstream.embedded.ServeProcess;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.RecordKind;
 import io.simstream.model.ModelArtifact;
-import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.Decisions;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.PairStream;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TestModels;
@@ -48,7 +48,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -87,21 +86,16 @@ class LargeModelIntegrationTest {
 
     @Test
     void aHundredMegabyteModelGoesInChunksSurvivesAKilledPublishAndCompaction() throws Exception {
-        String prefix = SharedRegistry.unique("large") + "-";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient client = SharedRegistry.newClient();
-        Topics topics = new Topics(names, client, PARTITIONS);
-        Map<String, Object> clientConfig = Map.of("bootstrap.servers", KAFKA.bootstrapServers());
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "large", PARTITIONS);
+        TopicNames names = deployment.names();
+        Topics topics = deployment.topics();
+        Map<String, Object> clientConfig = deployment.clientConfig();
         createSmallMessageCompactedModelsTopic(names.models());
         TopicAdmin.createMissing(clientConfig, topics.all());
 
-        try (ServeProcess serve = ServeProcess.start(dir.resolve("serve"), KAFKA.bootstrapServers(),
-                SharedRegistry.url(), names, prefix + "app", PARTITIONS, Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
-             TopicReader<String, PairDecision> decisions = new TopicReader<>(KAFKA.bootstrapServers(),
-                     names.decisions(), PARTITIONS, Serdes.String().deserializer(),
-                     topics.decisions().valueSerde().deserializer());
-             TopicReader<String, DeadLetter> dlq = new TopicReader<>(KAFKA.bootstrapServers(), names.deadLetters(), 1,
-                     Serdes.String().deserializer(), topics.deadLetters().valueSerde().deserializer())) {
+        try (ServeProcess serve = deployment.serve(dir.resolve("serve"), Map.of("SIMSTREAM_COMMIT_INTERVAL_MS", "100"));
+             TopicReader<String, PairDecision> decisions = deployment.decisions();
+             TopicReader<String, DeadLetter> dlq = deployment.deadLetters()) {
             try {
                 try (ModelPublisher publisher = new ModelPublisher(clientConfig, topics.models(), topics.modelHistory(),
                         Clock.systemUTC())) {

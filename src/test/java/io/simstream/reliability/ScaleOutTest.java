@@ -11,13 +11,13 @@ import io.simstream.avro.DeadLetter;
 import io.simstream.avro.PairDecision;
 import io.simstream.cli.Main;
 import io.simstream.embedded.ServeProcess;
-import io.simstream.registry.ConfluentRegistryClient;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.CliRun;
 import io.simstream.testkit.DeadTransactions;
 import io.simstream.testkit.DecisionTimeline;
 import io.simstream.testkit.Decisions;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.PairStream;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.StreamsAppView;
@@ -92,12 +92,11 @@ class ScaleOutTest {
     @ParameterizedTest(name = "group.protocol={0}")
     @ValueSource(strings = {"classic", "streams"})
     void threeInstancesOneKilledAFourthStartedOneStoppedEveryPairDecidedOnce(String protocol) throws Exception {
-        String prefix = SharedRegistry.unique("scale-" + protocol) + "-";
-        String app = prefix + "app";
-        TopicNames names = TopicNames.DEFAULT.withPrefix(prefix);
-        ConfluentRegistryClient client = SharedRegistry.newClient();
-        Topics topics = new Topics(names, client, PARTITIONS);
-        TopicAdmin.createMissing(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), topics.scoring());
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "scale-" + protocol, PARTITIONS);
+        String app = deployment.appId();
+        TopicNames names = deployment.names();
+        Topics topics = deployment.topics();
+        TopicAdmin.createMissing(deployment.clientConfig(), topics.scoring());
         Map<String, Instance> running = new LinkedHashMap<>();
         List<Instance> everyInstance = new ArrayList<>();
         ObjectNode result = new ObjectMapper().createObjectNode().put("groupProtocol", protocol)
@@ -110,12 +109,11 @@ class ScaleOutTest {
         try (StreamsAppView owners = new StreamsAppView(KAFKA.bootstrapServers(), app, protocol.equals("streams"));
              DecisionTimeline decisions = new DecisionTimeline(KAFKA.bootstrapServers(), names.decisions(),
                      PARTITIONS, Serdes.String().deserializer(), topics.decisions().valueSerde().deserializer());
-             TopicReader<String, DeadLetter> dlq = new TopicReader<>(KAFKA.bootstrapServers(), names.deadLetters(), 1,
-                     Serdes.String().deserializer(), topics.deadLetters().valueSerde().deserializer())) {
+             TopicReader<String, DeadLetter> dlq = deployment.deadLetters()) {
             try {
                 publish(names, 1);
                 for (String name : List.of("scorer-a", "scorer-b", "scorer-c")) {
-                    Instance i = start(name, protocol, names, app);
+                    Instance i = start(name, protocol, deployment);
                     running.put(name, i);
                     everyInstance.add(i);
                 }
@@ -161,7 +159,7 @@ class ScaleOutTest {
                     // 2. a fourth instance joins
                     before = ownersOf(owners, names);
                     long startedAt = System.currentTimeMillis();
-                    Instance fourth = start("scorer-d", protocol, names, app);
+                    Instance fourth = start("scorer-d", protocol, deployment);
                     running.put(fourth.name(), fourth);
                     everyInstance.add(fourth);
                     Await.until(fourth.name() + " ready with v2", () -> fourth.serve().http("/ready"),
@@ -174,7 +172,7 @@ class ScaleOutTest {
                     join.put("assignedAfterMs", ownedAt - startedAt);
 
                     // the model reached every running instance, by their own word and by their decisions
-                    CliRun list = modelsList(prefix, running.values());
+                    CliRun list = modelsList(deployment.prefix(), running.values());
                     assertEquals(0, list.exit(), list.err());
                     for (Instance i : running.values()) {
                         assertTrue(list.out().contains("instance " + i.url() + ": serves v2"), list.out());
@@ -223,15 +221,14 @@ class ScaleOutTest {
         }
     }
 
-    private Instance start(String name, String protocol, TopicNames names, String app) throws Exception {
+    private Instance start(String name, String protocol, IsolatedDeployment deployment) throws Exception {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("SIMSTREAM_GROUP_PROTOCOL", protocol);
         // The coordinator names members by client.id: how GroupOwners tells the instances apart.
         extra.put("SIMSTREAM_KAFKA_CLIENT_ID", name);
         extra.put("SIMSTREAM_REGISTRY_WAIT_MAX_MS", "1000");
         extra.put("SIMSTREAM_TOPICS_CREATE", "false");
-        return new Instance(name, ServeProcess.start(dir.resolve(protocol).resolve(name), KAFKA.bootstrapServers(),
-                SharedRegistry.url(), names, app, PARTITIONS, extra, SERVE_JVM));
+        return new Instance(name, deployment.serve(dir.resolve(protocol).resolve(name), extra, SERVE_JVM));
     }
 
     private void publish(TopicNames names, long seed) throws Exception {

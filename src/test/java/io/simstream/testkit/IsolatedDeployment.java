@@ -10,6 +10,7 @@ import io.simstream.topics.TopicSpec;
 import io.simstream.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -77,7 +78,12 @@ public final class IsolatedDeployment {
 
     /** `serve` for this deployment as a child process in dir; extra holds SIMSTREAM_* settings. */
     public ServeProcess serve(Path dir, Map<String, String> extra) throws IOException {
-        return ServeProcess.start(dir, bootstrap, registryUrl, names, appId(), partitions, extra);
+        return serve(dir, extra, ServeProcess.TEST_JVM_OPTIONS);
+    }
+
+    /** As above, with these JVM options. */
+    public ServeProcess serve(Path dir, Map<String, String> extra, List<String> jvmOptions) throws IOException {
+        return ServeProcess.start(dir, bootstrap, registryUrl, names, appId(), partitions, extra, jvmOptions);
     }
 
     /** The decisions, read with read_committed from the beginning. */
