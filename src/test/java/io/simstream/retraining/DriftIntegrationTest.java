@@ -11,7 +11,6 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
-import io.simstream.testkit.SharedRegistry;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
 import java.time.Duration;
@@ -47,8 +46,7 @@ class DriftIntegrationTest {
 
     @Test
     void noDriftEventOnStationaryTrafficAndOneWithinSixHundredPairsOfTheShift() throws Exception {
-        try (RetrainHarness h = new RetrainHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
-                SharedRegistry.newClient(), SharedRegistry.unique("drift"))) {
+        try (RetrainHarness h = RetrainHarness.on(KAFKA.bootstrapServers(), "drift")) {
             ModelArtifact model = new SiameseTrainer(TrainingConfig.defaults().withMaxEpochs(30).withEnsemble(1), line -> { })
                     .train(distribution(0.0, 2000, 1)).artifact();
             model = DriftReferences.capture(model, distribution(0.0, 2000, 2), "held-out sample", true);

@@ -13,6 +13,7 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.model.PairScorers;
 import io.simstream.registry.SchemaRegistry;
 import io.simstream.scoring.ScoringService;
+import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
 import io.simstream.topics.TopicAdmin;
 import io.simstream.topics.TopicNames;
@@ -55,6 +56,12 @@ final class RetrainHarness implements AutoCloseable {
     private final KafkaProducer<String, byte[]> raw;
     private final ModelPublisher publisher;
     private final List<AutoCloseable> running = new ArrayList<>();
+
+    /** On this broker and the shared registry, under a unique prefix made from name. */
+    static RetrainHarness on(String bootstrap, String name) throws Exception {
+        return new RetrainHarness(bootstrap, SharedRegistry.url(), SharedRegistry.newClient(),
+                SharedRegistry.unique(name));
+    }
 
     RetrainHarness(String bootstrap, String registryUrl, SchemaRegistry registry, String prefix) throws Exception {
         this.bootstrap = bootstrap;

@@ -13,7 +13,6 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
-import io.simstream.testkit.SharedRegistry;
 import io.simstream.training.Dl4jChallengerTrainer;
 import io.simstream.training.SiameseTrainer;
 import io.simstream.training.TrainingConfig;
@@ -44,11 +43,8 @@ class RetrainIntegrationTest {
     @RegisterExtension
     static final BrokerPerClass KAFKA = new BrokerPerClass();
 
-
-
     private static RetrainHarness harness(String name) throws Exception {
-        return new RetrainHarness(KAFKA.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
-                SharedRegistry.unique(name));
+        return RetrainHarness.on(KAFKA.bootstrapServers(), name);
     }
 
     private static PairDataset distribution(double shift, int rows, long seed) {

@@ -12,7 +12,6 @@ import io.simstream.model.ModelArtifact;
 import io.simstream.scoring.ScoringService;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
-import io.simstream.testkit.SharedRegistry;
 import io.simstream.testkit.TopicReader;
 import io.simstream.training.Dl4jChallengerTrainer;
 import io.simstream.training.SiameseTrainer;
@@ -45,8 +44,7 @@ class RolloutIntegrationTest {
     static final BrokerPerClass KAFKA = new BrokerPerClass();
 
     private static RetrainHarness harness(String name) throws Exception {
-        return new RetrainHarness(KAFKA.bootstrapServers(), SharedRegistry.url(), SharedRegistry.newClient(),
-                SharedRegistry.unique(name));
+        return RetrainHarness.on(KAFKA.bootstrapServers(), name);
     }
 
     private static PairDataset distribution(double shift, int rows, long seed) {
