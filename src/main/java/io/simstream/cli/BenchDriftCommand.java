@@ -63,20 +63,22 @@ public final class BenchDriftCommand implements Callable<Integer> {
             description = "Smaller shifts than the demo's 1 for the sensitivity runs (default: ${DEFAULT-VALUE}).")
     List<Double> partialShifts;
 
-    @Option(names = "--window", defaultValue = "200", description = "Detector window in pairs (default: ${DEFAULT-VALUE}).")
-    int window;
+    // The detector's settings default to serve's drift.* defaults (declared once, in ScoringConfig).
+    @Option(names = "--window", description = "Detector window in pairs (default: serve's drift.window.pairs).")
+    Integer window;
 
-    @Option(names = "--alpha", defaultValue = "0.001", description = "Detector alpha per window (default: ${DEFAULT-VALUE}).")
-    double alpha;
+    @Option(names = "--alpha", description = "Detector alpha per window (default: serve's drift.alpha).")
+    Double alpha;
 
-    @Option(names = "--persistence", defaultValue = "2", description = "Consecutive alarming windows for an alarm (default: ${DEFAULT-VALUE}).")
-    int persistence;
+    @Option(names = "--persistence", description = "Consecutive alarming windows for an alarm (default: serve's"
+            + " drift.persistence).")
+    Integer persistence;
 
-    @Option(names = "--min-psi", defaultValue = "0.25", description = "Score effect floor (default: ${DEFAULT-VALUE}).")
-    double minPsi;
+    @Option(names = "--min-psi", description = "Score effect floor (default: serve's drift.min.psi).")
+    Double minPsi;
 
-    @Option(names = "--min-input-shift", defaultValue = "0.25", description = "Input effect floor (default: ${DEFAULT-VALUE}).")
-    double minInputShift;
+    @Option(names = "--min-input-shift", description = "Input effect floor (default: serve's drift.min.input.shift).")
+    Double minInputShift;
 
     @Option(names = "--cost-seconds", defaultValue = "2", description = "Measuring time per cost case (default: ${DEFAULT-VALUE}).")
     double costSeconds;
@@ -92,12 +94,16 @@ public final class BenchDriftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DriftSettings settings;
         try {
-            settings = DriftSettings.DEFAULTS.withWindowPairs(window).withAlpha(alpha).withPersistence(persistence)
-                    .withEffectFloors(minPsi, minInputShift);
+            DriftSettings d = DriftSettings.DEFAULTS;
+            settings = d.withWindowPairs(window != null ? window : d.windowPairs())
+                    .withAlpha(alpha != null ? alpha : d.alpha())
+                    .withPersistence(persistence != null ? persistence : d.persistence())
+                    .withEffectFloors(minPsi != null ? minPsi : d.minPsi(),
+                            minInputShift != null ? minInputShift : d.minInputShift());
         } catch (IllegalArgumentException e) {
             throw new UserInputException("bench drift: " + e.getMessage());
         }
-        if (dim <= 0 || bootstrapPairs < 100 || epochs < 1 || runs < 1 || pairs < window || delayRuns < 1 || rate < 1
+        if (dim <= 0 || bootstrapPairs < 100 || epochs < 1 || runs < 1 || pairs < settings.windowPairs() || delayRuns < 1 || rate < 1
                 || pool < 1_000 || !(costSeconds > 0) || referencePairs.isEmpty()
                 || referencePairs.stream().anyMatch(n -> n < 50 || n > pool)
                 || priorRates.stream().anyMatch(p -> !(p >= 0 && p <= 1))

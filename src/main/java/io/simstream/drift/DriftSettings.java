@@ -1,5 +1,8 @@
 package io.simstream.drift;
 
+import io.simstream.config.ScoringConfig;
+import java.util.Map;
+
 /**
  * How a {@link DriftDetector} judges its windows. The defaults are what docs/drift.md measures
  * (false alarms on stationary traffic, delay after the demo's shift); each component says what it
@@ -29,7 +32,18 @@ public record DriftSettings(boolean enabled, int windowPairs, double alpha, int 
     public static final int MIN_WINDOW = 20;
     public static final int MAX_WINDOW = 1_000_000;
 
-    public static final DriftSettings DEFAULTS = new DriftSettings(true, 200, 0.001, 2, 5, true, 0.25, true, 0.25);
+    /** The declared defaults of serve's drift.* settings (declared once, in ScoringConfig). */
+    public static final DriftSettings DEFAULTS = from(ScoringConfig.of(Map.of("bootstrap.servers", "unused:1",
+            "registry.url", "http://unused")));
+
+    /** The drift.* settings of a resolved scorer configuration. */
+    public static DriftSettings from(ScoringConfig c) {
+        return new DriftSettings(c.getBoolean(ScoringConfig.DRIFT_ENABLED), c.getInt(ScoringConfig.DRIFT_WINDOW),
+                c.values().getDouble(ScoringConfig.DRIFT_ALPHA), c.getInt(ScoringConfig.DRIFT_PERSISTENCE),
+                c.getInt(ScoringConfig.DRIFT_REARM), c.getBoolean(ScoringConfig.DRIFT_SCORE_TEST),
+                c.values().getDouble(ScoringConfig.DRIFT_MIN_PSI), c.getBoolean(ScoringConfig.DRIFT_INPUT_TEST),
+                c.values().getDouble(ScoringConfig.DRIFT_MIN_INPUT_SHIFT));
+    }
 
     public DriftSettings {
         if (windowPairs < MIN_WINDOW || windowPairs > MAX_WINDOW) {

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class DriftMonitors {
     private static final Logger LOG = LoggerFactory.getLogger(DriftMonitors.class);
     /** Drift detection switched off: observes nothing. */
-    public static final DriftMonitors OFF = new DriftMonitors(new DriftSettings(false, 200, 0.001, 2, 5, true, 0.25,
-            true, 0.25), null, null, "");
+    public static final DriftMonitors OFF = new DriftMonitors(DriftSettings.DEFAULTS.withEnabled(false), null, null,
+            "");
 
     private final DriftSettings settings;
     private final MeterRegistry registry;
