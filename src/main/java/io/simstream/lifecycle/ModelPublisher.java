@@ -306,19 +306,24 @@ public final class ModelPublisher implements AutoCloseable {
 
     /**
      * Writes a model record under key, as it is when it fits the topics, else as chunks followed by
-     * their manifest (all in the caller's transaction, so readers see all of them or none).
+     * their manifest (all in the caller's transaction, so readers see all of them or none). A
+     * REFERENCE carries no artifact bytes, however large the artifact it names: it always goes as is.
      */
     private Written writeModel(KafkaProducer<String, byte[]> producer, String key, ModelRecord record) {
-        long limit = chunkLimit();
-        if (chunkBytes(ModelRecords.artifactBytes(record), limit) == 0) {
+        if (RecordKind.of(record) != RecordKind.MODEL) {
             return write(producer, key, record);
         }
-        ModelRecords.Split split = ModelRecords.split(record, chunkBytes(ModelRecords.artifactBytes(record), limit));
+        long limit = chunkLimit();
+        long bytes = record.getArtifact().remaining();
+        if (chunkBytes(bytes, limit) == 0) {
+            return write(producer, key, record);
+        }
+        ModelRecords.Split split = ModelRecords.split(record, chunkBytes(bytes, limit));
         for (int i = 0; i < split.chunks().size(); i++) {
             write(producer, split.manifest().getChunks().get(i).getKey(), split.chunks().get(i));
         }
         LOG.info("model '{}' v{} ({} bytes) goes out as {} chunks and a manifest: the topics take records of at most"
-                + " {} bytes", record.getName(), record.getVersion(), ModelRecords.artifactBytes(record),
+                + " {} bytes", record.getName(), record.getVersion(), bytes,
                 split.chunks().size(), limit);
         return write(producer, key, split.manifest());
     }

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.simstream.avro.ModelRecord;
 import io.simstream.bench.BenchModels;
 import io.simstream.lifecycle.ModelPublisher;
+import io.simstream.lifecycle.ModelRecords;
 import io.simstream.lifecycle.RecordKind;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.model.ModelArtifact;
 import io.simstream.testkit.Await;
 import io.simstream.testkit.BrokerPerClass;
 import io.simstream.testkit.CliRun;
+import io.simstream.testkit.IsolatedDeployment;
 import io.simstream.testkit.SharedRegistry;
 import io.simstream.topics.ModelKeys;
 import io.simstream.topics.TopicNames;
@@ -60,11 +62,7 @@ class ChunkLifecycleIntegrationTest {
     void chunksLiveExactlyAsLongAsAKeyNamesTheirVersion() throws Exception {
         String id = SharedRegistry.unique("chunklife");
         TopicNames names = TopicNames.DEFAULT.withPrefix(id + "-");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(names.models(), 1, (short) 1).configs(Map.of(
-                    "cleanup.policy", "compact", "max.message.bytes", String.valueOf(64 * 1024)))))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        createSmallModelsTopic(names.models());
         try (ScoringHarness h = new ScoringHarness(KAFKA.bootstrapServers(), SharedRegistry.url(),
                 SharedRegistry.newClient(), id)) {
             ScoringService scorer = h.start("a");
@@ -136,6 +134,40 @@ class ChunkLifecycleIntegrationTest {
     private static ModelArtifact model(long seed) {
         return BenchModels.wideEnsemble(ScoringHarness.DIM, 300_000, seed).toBuilder()
                 .createdAt(java.time.Instant.parse("2026-12-01T00:00:00Z")).build();
+    }
+
+    /**
+     * A reference names an artifact far larger than the topics take, but carries none of its bytes:
+     * it goes out as one REFERENCE record, never as chunks of an artifact it does not hold.
+     */
+    @Test
+    void aReferenceToAnArtifactLargerThanTheTopicsTakeIsOneRecord() throws Exception {
+        IsolatedDeployment deployment = IsolatedDeployment.on(KAFKA.bootstrapServers(), "bigref", 1);
+        Topics topics = deployment.topics();
+        createSmallModelsTopic(topics.models().name());
+        long claimed = 50L << 20;
+        ModelArtifact model = BenchModels.random(8, new int[] {4}, 1);
+        ModelRecords.Reference ref = new ModelRecords.Reference("http://127.0.0.1:9/big.simstream", "ab".repeat(32),
+                claimed, model.head().id(), model.inputDim(), null);
+        try (ModelPublisher publisher = new ModelPublisher(deployment.clientConfig(), topics.models(),
+                topics.modelHistory(), Clock.systemUTC())) {
+            publisher.publishReference(ref, "default", OptionalLong.empty(), Map.of(), Rollout.FULL);
+        }
+        Map<String, ModelRecord> onTopic = latest(topics);
+        assertEquals(List.of("default"), List.copyOf(onTopic.keySet()), "one record, no chunk keys");
+        ModelRecord r = onTopic.get("default");
+        assertEquals(RecordKind.REFERENCE, RecordKind.of(r));
+        assertEquals(claimed, r.getTotalBytes());
+        assertEquals(ref.uri(), r.getUri());
+        assertTrue(r.getChunks() == null || r.getChunks().isEmpty(), "no chunk list");
+    }
+
+    private static void createSmallModelsTopic(String name) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(Map.of(
+                    "cleanup.policy", "compact", "max.message.bytes", String.valueOf(64 * 1024)))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void assertLive(Map<String, ModelRecord> latest, long version, boolean live) {
