@@ -58,15 +58,34 @@ public final class DriftMonitors {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        Optional<DriftDetector> detector = detectors.computeIfAbsent(key(model), k -> create(model, k));
+        String key = key(model);
+        Optional<DriftDetector> detector = detectors.get(key);
+        if (detector == null) {
+            detector = firstPairOf(model, key);
+        }
         if (detector.isEmpty()) {
             return Optional.empty();
         }
         return detector.get().observe(timestampMs, score, left, right).map(alarm -> event(model, alarm));
     }
 
-    private Optional<DriftDetector> create(LoadedModel model, String key) {
+    /**
+     * A version's first pair: drops the detectors of versions no longer served, then makes this one's.
+     * Not inside the map's computeIfAbsent: dropping changes other entries of the same map, which a
+     * ConcurrentHashMap mapping function must not do. Rare (once per version), so one lock suffices.
+     */
+    private synchronized Optional<DriftDetector> firstPairOf(LoadedModel model, String key) {
+        Optional<DriftDetector> existing = detectors.get(key);
+        if (existing != null) {
+            return existing;
+        }
         retainServed();
+        Optional<DriftDetector> created = create(model, key);
+        detectors.put(key, created);
+        return created;
+    }
+
+    private Optional<DriftDetector> create(LoadedModel model, String key) {
         try {
             Optional<DriftDetector> d = DriftDetector.forModel(model.artifact(), settings);
             if (d.isEmpty()) {
@@ -146,16 +165,5 @@ public final class DriftMonitors {
 
     private static String key(LoadedModel m) {
         return m.name() + "@" + m.version() + "#" + m.sha256();
-    }
-
-    public DriftSettings settings() {
-        return settings;
-    }
-
-    /** The status of each watched version (name@version), for logs and tests. */
-    public Map<String, DriftStatus> statuses() {
-        Map<String, DriftStatus> out = new LinkedHashMap<>();
-        detectors.forEach((k, d) -> d.ifPresent(x -> out.put(k.substring(0, k.indexOf('#')), x.status())));
-        return out;
     }
 }

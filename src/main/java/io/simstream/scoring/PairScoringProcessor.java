@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * live; with exactly-once the buffer and the outputs commit together, so no pair is lost or doubled.
  */
 final class PairScoringProcessor implements Processor<byte[], byte[], byte[], ScoringOutcome> {
+    private static final byte[] NO_KEY = new byte[0];
     private static final Logger LOG = LoggerFactory.getLogger(PairScoringProcessor.class);
     /** One line per minute at most: a broken shadow model would otherwise log for every pair. */
     private static final RateLimitedLog SHADOW_ERRORS = new RateLimitedLog(Duration.ofMinutes(1));
@@ -316,8 +317,12 @@ final class PairScoringProcessor implements Processor<byte[], byte[], byte[], Sc
     }
 
     /** The pair's key decides a canary's share; a pair without a key is routed by its id. */
+    /** The key that routes a pair to a canary; a keyless pair without an id is routed anyway, and then dead-lettered by validation. */
     private static byte[] routingKey(Arrived arrived, VectorPair pair) {
-        return arrived.key() != null ? arrived.key() : pair.getId().getBytes(StandardCharsets.UTF_8);
+        if (arrived.key() != null) {
+            return arrived.key();
+        }
+        return pair == null || pair.getId() == null ? NO_KEY : pair.getId().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

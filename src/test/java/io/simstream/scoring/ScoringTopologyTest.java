@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -215,12 +216,15 @@ class ScoringTopologyTest {
         pairs.pipeInput("nan", new VectorPair("n", nan, good, t, null));
         pairs.pipeInput("inf", new VectorPair("i", good, inf, t, null));
         pairs.pipeInput("tombstone", (VectorPair) null);
+        // No key and no value: nothing to route a canary by, still a validation failure, not a crash.
+        pairs.pipeInput((String) null, (VectorPair) null);
         pairs.pipeInput("ok", new VectorPair("ok", good, good, t, null));
 
         List<KeyValue<String, DeadLetter>> dead = deadLetters.readKeyValuesToList();
-        assertEquals(List.of("missing", "short", "nan", "inf", "tombstone"), dead.stream().map(kv -> kv.key).toList());
-        assertEquals(List.of("MISSING_SIDE", "DIMENSION_MISMATCH", "NON_FINITE", "NON_FINITE", "MISSING_SIDE"),
-                dead.stream().map(kv -> kv.value.getErrorType()).toList());
+        assertEquals(Arrays.asList("missing", "short", "nan", "inf", "tombstone", null),
+                dead.stream().map(kv -> kv.key).toList());
+        assertEquals(List.of("MISSING_SIDE", "DIMENSION_MISMATCH", "NON_FINITE", "NON_FINITE", "MISSING_SIDE",
+                        "MISSING_SIDE"), dead.stream().map(kv -> kv.value.getErrorType()).toList());
         DeadLetter shortOne = dead.get(1).value;
         assertTrue(shortOne.getReason().contains("11 values") && shortOne.getReason().contains("12"),
                 "reason should say what was seen and expected: " + shortOne.getReason());
