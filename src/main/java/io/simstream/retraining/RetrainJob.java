@@ -27,7 +27,7 @@ public final class RetrainJob {
 
     /** Event type of a round whose publish a newer publisher of the model name fenced. */
     public static final String PUBLISH_FENCED = "PUBLISH_FENCED";
-    /** Event type of a round a shutdown ended before anything was published. */
+    /** Event type of a round ended before anything was published (a shutdown, or a drift that outdated its labels). */
     public static final String ABORTED = "ABORTED";
 
     private final String modelName;
@@ -132,8 +132,8 @@ public final class RetrainJob {
             event.setEventType(PUBLISH_FENCED).setReason(e.getMessage());
         } catch (RuntimeException e) {
             if (isShutdown(e)) {
-                LOG.info("Retraining of {} aborted by a shutdown: {}", modelName, e.getMessage());
-                event.setEventType(ABORTED).setReason("shutdown requested during the round; nothing was published ("
+                LOG.info("Retraining of {} aborted: {}", modelName, e.getMessage());
+                event.setEventType(ABORTED).setReason("the round ended before anything was published ("
                         + e.getMessage() + ")");
             } else {
                 LOG.error("Retraining of {} failed", modelName, e);

@@ -106,6 +106,8 @@ public final class RetrainService implements AutoCloseable {
     private Instant driftPoint;
     private boolean driftRoundDue;
     private Instant lastDriftRoundStart = Instant.EPOCH;
+    /** Set when a drift is taken while a round trains on labels from before it: that round must not publish. */
+    private volatile Instant roundPredatesDrift;
 
     /**
      * @param eventListener sees every model event this instance emits (status lines, tests)
@@ -307,6 +309,11 @@ public final class RetrainService implements AutoCloseable {
      * those are in.
      */
     private void reactToDrift(Clients clients) {
+        if (!clients.deployment().caughtUp()) {
+            // Which version serves, and whether a newer one answers the drift, is not known yet: the
+            // alarms wait in the feed.
+            return;
+        }
         for (EventFeed.Drift drift : clients.events().takeDrifts()) {
             LoadedModel champion = clients.deployment().champion();
             if (settings.driftMinLabels() <= 0 || champion == null || drift.version() != champion.version()) {
@@ -324,6 +331,9 @@ public final class RetrainService implements AutoCloseable {
             driftPoint = driftPoint == null || drift.onset().isAfter(driftPoint) ? drift.onset() : driftPoint;
             int dropped = window.dropObservedBefore(driftPoint);
             driftRoundDue = true;
+            if (inFlight != null && !inFlight.isDone()) {
+                roundPredatesDrift = drift.onset();
+            }
             LOG.info("Drift of '{}' v{} from {} ({}): dropped {} labels observed before it, {} remain; retraining at"
                             + " {} post-drift labels", settings.modelName(), drift.version(), drift.onset(),
                     drift.event().getReason(), dropped, window.size(), settings.driftMinLabels());
@@ -360,6 +370,7 @@ public final class RetrainService implements AutoCloseable {
             driftRoundDue = false;
             lastDriftRoundStart = clock.instant();
         }
+        roundPredatesDrift = null;
         trigger.started(clock.instant());
         TrainingWindow.Labeled snapshot = window.labeled();
         ModelArtifact championArtifact = champion == null ? null : champion.artifact();
@@ -463,6 +474,12 @@ public final class RetrainService implements AutoCloseable {
                 throw new PublishAbortedException("shutdown before the publish", null);
             }
             throw new PublishFencedException("lost the active role during training; not publishing", null);
+        }
+        Instant drift = roundPredatesDrift;
+        if (drift != null) {
+            // Its window and holdout hold labels from before the drift: the drift round answers it.
+            throw new PublishAbortedException("trained on labels from before the drift at " + drift
+                    + "; not publishing", null);
         }
         Map<String, String> meta = new HashMap<>(RolloutController.candidateMetadata(settings.publishAs(), clock.instant()));
         meta.putAll(Map.of("source", "retrainer", "application", settings.applicationId(),
