@@ -22,13 +22,18 @@ class SequentialTestTest {
 
     /** Share of runs whose first decision (before PAIRS labeled pairs) is the given verdict. */
     private static double rate(Stream s, SequentialTest.Verdict wanted, long seed) {
+        return rate(s, wanted, seed, PAIRS);
+    }
+
+    /** The share of RUNS seeded streams of at most pairs labeled pairs whose first verdict is wanted. */
+    private static double rate(Stream s, SequentialTest.Verdict wanted, long seed, int pairs) {
         SequentialTest test = new SequentialTest(ALPHA, MIN_EFFECT);
         Random rnd = new Random(seed);
         int hits = 0;
         for (int run = 0; run < RUNS; run++) {
             long cand = 0;
             long champ = 0;
-            for (int i = 0; i < PAIRS; i++) {
+            for (int i = 0; i < pairs; i++) {
                 double u = rnd.nextDouble();
                 if (u < s.bothRight()) {
                     continue;
@@ -64,10 +69,12 @@ class SequentialTestTest {
         System.out.printf("equal models, %d runs of %d pairs, checked after every pair: promoted %.4f, rolled back %.4f"
                 + " (alpha %.2f); a fixed-sample 5%% test looked at as often: %.4f%n", RUNS, PAIRS, promoted, rolledBack,
                 ALPHA, naive);
-        double slack = 3 * Math.sqrt(ALPHA * (1 - ALPHA) / RUNS);
-        assertTrue(promoted <= ALPHA + slack, "false promotions: " + promoted);
-        assertTrue(rolledBack <= ALPHA + slack, "false rollbacks: " + rolledBack);
+        // Seeded runs: the rates are fixed numbers, held to alpha itself (a boundary below ln(1/alpha),
+        // e.g. Wald's ln((1 - beta)/alpha), lets more through).
+        assertTrue(promoted <= ALPHA, "false promotions: " + promoted);
+        assertTrue(rolledBack <= ALPHA, "false rollbacks: " + rolledBack);
         assertTrue(promoted > 0.005, "the test does promote some equal candidates by chance: " + promoted);
+        // Not a check of SequentialTest: the contrast the design rests on (and the README's figure).
         assertTrue(naive > 4 * ALPHA, "peeking at a fixed-sample test breaks its level: " + naive);
     }
 
@@ -99,9 +106,11 @@ class SequentialTestTest {
     }
 
     @Test
-    void aWorseCandidateIsNeverPromotedMoreOftenThanAnEqualOne() {
-        double promoted = rate(new Stream(0.85, 0.04, 0.06), SequentialTest.Verdict.BETTER, 3);
-        assertTrue(promoted <= ALPHA, "promotions of a worse candidate: " + promoted);
+    void aWorseCandidateIsPromotedLessOftenThanAnEqualOne() {
+        double worse = rate(new Stream(0.85, 0.04, 0.06), SequentialTest.Verdict.BETTER, 3);
+        double equal = rate(new Stream(0.85, 0.05, 0.05), SequentialTest.Verdict.BETTER, 3);
+        assertTrue(worse < equal && worse <= ALPHA, "promotions of a worse candidate " + worse + ", of an equal one "
+                + equal);
     }
 
     @Test
@@ -113,6 +122,12 @@ class SequentialTestTest {
                 promoted, rolledBack);
         assertTrue(promoted >= 0.9, "power to promote: " + promoted);
         assertTrue(rolledBack >= 0.9, "power to roll back: " + rolledBack);
+        // Within a label budget a rollout sees: 3,000 labeled pairs (about 300 discordant ones).
+        double promotedSoon = rate(new Stream(0.85, 0.06, 0.04), SequentialTest.Verdict.BETTER, 6, 3_000);
+        double rolledBackSoon = rate(new Stream(0.85, 0.04, 0.06), SequentialTest.Verdict.WORSE, 7, 3_000);
+        System.out.printf("within 3,000 labeled pairs: promoted %.4f, rolled back %.4f%n", promotedSoon, rolledBackSoon);
+        assertTrue(promotedSoon >= 0.8, "power to promote within 3,000 pairs: " + promotedSoon);
+        assertTrue(rolledBackSoon >= 0.8, "power to roll back within 3,000 pairs: " + rolledBackSoon);
     }
 
     @Test
