@@ -11,10 +11,6 @@ import java.time.Instant;
  */
 public record LoadedModel(String name, long version, String sha256, PairScorer scorer, Instant loadedAt,
                           Verification trust) {
-    public LoadedModel(String name, long version, String sha256, PairScorer scorer, Instant loadedAt) {
-        this(name, version, sha256, scorer, loadedAt, Verification.NOT_CHECKED);
-    }
-
     public ModelArtifact artifact() {
         return scorer.model();
     }

@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  */
 public final class ModelAdmin {
     public static final String ROLLED_BACK = "ROLLED_BACK";
+    public static final String PROMOTED = "PROMOTED";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -295,7 +296,7 @@ public final class ModelAdmin {
                 + "' has no candidate in rollout (publish one with --stage shadow or --stage canary)"));
         long champion = catalog.champion(name).map(ModelCatalog.Version::version).orElse(0L);
         ModelPublisher.Published moved = publisher.restage(name, candidate.getVersion(), to,
-                Map.of("simstream.rollout.step", to + " (by hand)"), v -> event(name, "PROMOTED", champion, v,
+                Map.of("simstream.rollout.step", to + " (by hand)"), v -> event(name, PROMOTED, champion, v,
                         "candidate v" + v + " moved by hand from " + candidate.getStage().toLowerCase(Locale.ROOT)
                                 + " to " + to, Map.of("by", "models promote", "from",
                                 candidate.getStage().toLowerCase(Locale.ROOT), "to", to.toString()), clock)

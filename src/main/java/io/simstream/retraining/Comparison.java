@@ -36,10 +36,6 @@ public record Comparison(long championVersion, long candidateVersion, long bothR
         return bothRight + candidateOnly + championOnly + bothWrong;
     }
 
-    public long discordant() {
-        return candidateOnly + championOnly;
-    }
-
     public double championAccuracy() {
         return labeled() == 0 ? Double.NaN : (double) (bothRight + championOnly) / labeled();
     }

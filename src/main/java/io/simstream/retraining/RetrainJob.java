@@ -133,7 +133,7 @@ public final class RetrainJob {
         } catch (RuntimeException e) {
             if (isShutdown(e)) {
                 LOG.info("Retraining of {} aborted: {}", modelName, e.getMessage());
-                event.setEventType(ABORTED).setReason("the round ended before anything was published ("
+                event.setEventType(ABORTED).setReason("the round ended early; nothing was published ("
                         + e.getMessage() + ")");
             } else {
                 LOG.error("Retraining of {} failed", modelName, e);

@@ -1,6 +1,7 @@
 package io.simstream.retraining;
 
 import io.simstream.avro.ModelEvent;
+import io.simstream.lifecycle.ModelAdmin;
 import io.simstream.lifecycle.ModelPublisher;
 import io.simstream.lifecycle.Rollout;
 import io.simstream.topics.Topics;
@@ -23,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RolloutController {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
-    static final String PROMOTED = "PROMOTED";
-    static final String ROLLED_BACK = "ROLLED_BACK";
     /** Metadata key of the time a candidate first went out; kept through its restaged records. */
     static final String ROLLOUT_STARTED = "simstream.rollout.started";
 
@@ -99,7 +98,7 @@ final class RolloutController {
         Map<String, String> details = new LinkedHashMap<>(step.evidence());
         details.put("from", c.stage().id());
         details.put("to", promote ? step.to().toString() : "retired");
-        ModelEvent done = event(promote ? PROMOTED : ROLLED_BACK, champion, c.version(), evidence, step.reason(),
+        ModelEvent done = event(promote ? ModelAdmin.PROMOTED : ModelAdmin.ROLLED_BACK, champion, c.version(), evidence, step.reason(),
                 details);
         LongFunction<ModelEvent> event = v -> done;
         try (ModelPublisher publisher = new ModelPublisher(clientConfig, topics, clock)) {
@@ -123,7 +122,7 @@ final class RolloutController {
 
     /** Ends a candidate's rollout for a reason outside the policy (a drift made its evidence stale). */
     void retire(DeploymentTracker.Candidate c, long champion, String reason, Map<String, String> details) {
-        ModelEvent done = event(ROLLED_BACK, champion, c.version(), null, reason, details);
+        ModelEvent done = event(ModelAdmin.ROLLED_BACK, champion, c.version(), null, reason, details);
         try (ModelPublisher publisher = new ModelPublisher(clientConfig, topics, clock)) {
             publisher.retire(settings.modelName(), c.version(), v -> done);
         } catch (RuntimeException e) {
@@ -131,7 +130,7 @@ final class RolloutController {
             return;
         }
         LOG.info("Rollout of '{}' v{}: ROLLED_BACK: {}", settings.modelName(), c.version(), reason);
-        metrics.rolloutStep(ROLLED_BACK, "retired");
+        metrics.rolloutStep(ModelAdmin.ROLLED_BACK, "retired");
         listener.accept(done);
     }
 

@@ -48,14 +48,6 @@ public final class RolloutPolicy {
         this.test = new SequentialTest(settings.alpha(), settings.minEffect());
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
-    public SequentialTest test() {
-        return test;
-    }
-
     /** evidence may be null or about other versions (nothing labeled yet): then it counts as none. */
     public Step decide(Position at, Comparison evidence, Instant now) {
         Comparison c = evidence != null && evidence.championVersion() == at.championVersion()

@@ -24,8 +24,6 @@ public final class SequentialTest {
     /** What the evidence says so far. */
     public enum Verdict { BETTER, WORSE, UNDECIDED }
 
-    private final double alpha;
-    private final double minEffect;
     private final double boundary;
     private final double winStep;
     private final double lossStep;
@@ -41,19 +39,9 @@ public final class SequentialTest {
         if (!(minEffect > 0 && minEffect < 0.5)) {
             throw new IllegalArgumentException("minimum effect must be in (0, 0.5), got " + minEffect);
         }
-        this.alpha = alpha;
-        this.minEffect = minEffect;
         this.boundary = Math.log(1 / alpha);
         this.winStep = Math.log((0.5 + minEffect) / 0.5);
         this.lossStep = Math.log((0.5 - minEffect) / 0.5);
-    }
-
-    public double alpha() {
-        return alpha;
-    }
-
-    public double minEffect() {
-        return minEffect;
     }
 
     /** The decision boundary of both log-likelihood ratios, ln(1/alpha). */
